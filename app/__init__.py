@@ -1,0 +1,1 @@
+"""MammoGAN desktop app (Qt). Importing this package does not import Qt; see app.entry."""

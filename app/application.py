@@ -1,0 +1,68 @@
+"""QApplication set-up, the excepthook, and the launcher used by `mammogan` and `mammogan gui`."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication
+
+log = logging.getLogger("mammogan.app")
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    QCoreApplication.setOrganizationName("MammoGAN")
+    QCoreApplication.setApplicationName("MammoGAN")
+    try:
+        app.setStyleSheet(resources.files("mammogan_resources").joinpath("style.qss").read_text())
+    except (ModuleNotFoundError, FileNotFoundError):  # running from an unusual layout
+        log.warning("stylesheet not found; using the default look")
+    return app  # type: ignore[return-value]
+
+
+def _excepthook(etype: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    """An exception in a slot must reach the user, not vanish (or abort the process)."""
+    text = "".join(traceback.format_exception(etype, value, tb))
+    log.error("unhandled exception\n%s", text)
+    sys.stderr.write(text)
+    from . import dialogs
+
+    dialogs.show_error(None, "Unexpected error", f"{etype.__name__}: {value}", text)
+
+
+def launch(
+    workspace: str | None = None,
+    panel: str | None = None,
+    screenshot: str | None = None,
+    size: list[int] | None = None,
+) -> int:
+    """Open the main window. With `screenshot`, render it to a PNG once shown and exit."""
+    from .logs import setup_file_logging
+    from .main_window import MainWindow
+
+    app = create_application()
+    setup_file_logging()
+    sys.excepthook = _excepthook
+    window = MainWindow()
+    if size:
+        window.resize(*size)
+    if workspace and not window.open_workspace(workspace):
+        return 2
+    if panel:
+        window.show_panel(panel)
+    window.show()
+    if screenshot:
+        def grab() -> None:
+            Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
+            ok = window.grab().save(screenshot)
+            window.close()
+            app.exit(0 if ok else 1)
+
+        QTimer.singleShot(300, grab)  # let layouts and first paints settle
+    return app.exec()

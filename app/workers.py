@@ -1,0 +1,131 @@
+"""Run core operations (generators of events) off the GUI thread.
+
+A `Task` owns a QThread and a `_Worker` moved onto it. The worker iterates the generator and
+sends events to the GUI thread by queued signals; only GUI-thread slots touch widgets. Stop asks
+the operation (through its `Control`) to finish cleanly; a thread is never killed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from mammogan_core.control import Control, Stopped
+from mammogan_core.errors import MammoganError
+from mammogan_core.events import Event, Finished, Progress
+
+log = logging.getLogger("mammogan.app")
+
+OperationFactory = Callable[[Control], Iterator[Event]]
+
+_PROGRESS_INTERVAL_S = 0.05  # at most 20 progress updates a second reach the GUI
+
+
+class _Worker(QObject):
+    event = Signal(object)
+    finished = Signal(dict)
+    failed = Signal(str, str)
+
+    def __init__(self, factory: OperationFactory, control: Control) -> None:
+        super().__init__()
+        self._factory = factory
+        self._control = control
+
+    @Slot()
+    def run(self) -> None:
+        summary: dict[str, Any] = {}
+        pending: Progress | None = None
+        last_sent = 0.0
+        try:
+            for ev in self._factory(self._control):
+                if isinstance(ev, Progress):
+                    now = time.monotonic()
+                    if now - last_sent < _PROGRESS_INTERVAL_S and ev.done < ev.total:
+                        pending = ev
+                        continue
+                    last_sent, pending = now, None
+                elif isinstance(ev, Finished):
+                    summary = dict(ev.summary)
+                self.event.emit(ev)
+            if pending is not None:
+                self.event.emit(pending)
+        except Stopped:
+            summary = {"stopped": True}
+        except MammoganError as exc:
+            self.failed.emit(str(exc), traceback.format_exc())
+            return
+        except Exception as exc:
+            log.exception("task failed")
+            self.failed.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            return
+        if self._control.stop_requested:
+            summary.setdefault("stopped", True)
+        self.finished.emit(summary)
+
+
+class Task(QObject):
+    """A running operation, seen from the GUI thread."""
+
+    event = Signal(object)  # every Event (progress throttled)
+    finished = Signal(dict)  # the Finished summary ({"stopped": True} if stopped)
+    failed = Signal(str, str)  # message, traceback
+    ended = Signal()  # after finished or failed, once the thread has quit
+
+    def __init__(self, name: str, factory: OperationFactory, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.control = Control()
+        self._thread = QThread()
+        self._thread.setObjectName(f"task:{name}")
+        self._worker = _Worker(factory, self.control)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.event.connect(self.event)
+        self._worker.finished.connect(self._on_finished)
+        self._worker.failed.connect(self._on_failed)
+        self._running = False
+
+    def start(self) -> None:
+        self._running = True
+        self._thread.start()
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def stop(self) -> None:
+        self.control.stop()
+
+    def pause(self) -> None:
+        self.control.pause()
+
+    def resume(self) -> None:
+        self.control.resume()
+
+    def wait(self, timeout_ms: int = 30_000) -> bool:
+        """Block until the thread has ended (used when the window closes)."""
+        if not self._thread.isRunning():
+            return True
+        return self._thread.wait(timeout_ms)
+
+    @Slot(dict)
+    def _on_finished(self, summary: dict) -> None:
+        self._end()
+        self.finished.emit(summary)
+        self.ended.emit()
+
+    @Slot(str, str)
+    def _on_failed(self, message: str, tb: str) -> None:
+        self._end()
+        self.failed.emit(message, tb)
+        self.ended.emit()
+
+    def _end(self) -> None:
+        self._running = False
+        self._thread.quit()
+        self._thread.wait()

@@ -1,0 +1,1 @@
+"""One parser per annotation format, all mapping to `schema.Finding`."""

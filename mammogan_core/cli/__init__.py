@@ -1,0 +1,1 @@
+"""The `mammogan` command line (headless)."""

@@ -1,0 +1,1 @@
+"""One module per `mammogan` subcommand (discovered automatically; see cli/main.py)."""

@@ -1,0 +1,69 @@
+"""Terminal output for the CLI: a progress bar on stderr (only on a terminal) and messages."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from ..events import CheckpointSaved, Event, ItemError, Log, Progress, StepMetrics
+
+
+class TerminalReporter:
+    """Prints events. The progress bar redraws at most 10 times a second and only on a tty,
+    so logs of cluster jobs stay readable."""
+
+    def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.tty = self.stream.isatty()
+        self._last_draw = 0.0
+        self._bar_shown = False
+        self.errors = 0
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, Progress):
+            self._progress(event)
+        elif isinstance(event, ItemError):
+            self.errors += 1
+            self._line(f"error: {event.path}: {event.reason}")
+        elif isinstance(event, Log):
+            if not self.quiet or event.level != "info":
+                prefix = "" if event.level == "info" else f"{event.level}: "
+                self._line(prefix + event.message)
+        elif isinstance(event, StepMetrics):
+            if not self.tty and not self.quiet and event.step % 50 == 0:
+                vals = " ".join(f"{k}={v:.4g}" for k, v in event.values.items())
+                self._line(f"step {event.step} epoch {event.epoch} {vals}")
+        elif isinstance(event, CheckpointSaved) and not self.quiet:
+            self._line(f"checkpoint saved: {event.path}")
+
+    def _line(self, text: str) -> None:
+        if self._bar_shown:
+            self.stream.write("\r\x1b[2K")
+            self._bar_shown = False
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def _progress(self, p: Progress) -> None:
+        if not self.tty or self.quiet:
+            return
+        now = time.monotonic()
+        if now - self._last_draw < 0.1 and p.done != p.total:
+            return
+        self._last_draw = now
+        if p.total > 0:
+            frac = min(1.0, p.done / p.total)
+            filled = int(frac * 30)
+            bar = f"[{'#' * filled}{'.' * (30 - filled)}] {p.done}/{p.total} {p.unit}"
+        else:
+            bar = f"{p.done} {p.unit}"
+        self.stream.write(f"\r\x1b[2K{bar} {p.message}"[:200])
+        self.stream.flush()
+        self._bar_shown = True
+
+    def finish(self) -> None:
+        if self._bar_shown:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._bar_shown = False

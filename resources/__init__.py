@@ -1,0 +1,1 @@
+"""Static resources (stylesheet, icons, demo settings), shipped as `mammogan_resources`."""
