@@ -38,6 +38,14 @@ class _Worker(QObject):
 
     @Slot()
     def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            # End the thread from inside, so the GUI thread can wait() for it without first
+            # returning to its event loop (closing the window waits for running work).
+            self.thread().quit()
+
+    def _run(self) -> None:
         summary: dict[str, Any] = {}
         pending: Progress | None = None
         last_sent = 0.0
@@ -88,15 +96,15 @@ class Task(QObject):
         self._worker.event.connect(self.event)
         self._worker.finished.connect(self._on_finished)
         self._worker.failed.connect(self._on_failed)
-        self._running = False
+        self._started = False
 
     def start(self) -> None:
-        self._running = True
+        self._started = True
         self._thread.start()
 
     @property
     def running(self) -> bool:
-        return self._running
+        return self._started and not self._thread.isFinished()
 
     def stop(self) -> None:
         self.control.stop()
@@ -126,6 +134,4 @@ class Task(QObject):
         self.ended.emit()
 
     def _end(self) -> None:
-        self._running = False
-        self._thread.quit()
         self._thread.wait()

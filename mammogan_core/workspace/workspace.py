@@ -78,7 +78,10 @@ class Workspace:
         db = root / "catalogue.sqlite"
         if not db.exists():
             raise WorkspaceError("the workspace has no catalogue.sqlite", root)
-        conn = catalogue.connect(db)
+        try:
+            conn = catalogue.connect(db)
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceError(f"the catalogue cannot be read ({exc})", db) from exc
         catalogue.migrate(conn, db)
         return cls(root, conn)
 
@@ -163,17 +166,18 @@ class Workspace:
         extra_sql: Sequence[tuple[str, Sequence[Any]]] = (),
     ) -> list[int]:
         """Store patch pixels, then commit their catalogue rows (and `extra_sql`, e.g. marking
-        the image done) in one transaction. Single writer: call from one process only."""
+        the image done) in one transaction. The store rows are taken and written inside the
+        write transaction, so several processes (extraction shards) may add patches at once."""
         if len(rows) != len(pixels):
             raise ValueError("one catalogue row per patch")
-        start = self._next_store_index()
-        if len(rows):
-            self.patch_store("uint8").write(start, pixels)
-            if pixels_u16 is not None:
-                self.patch_store("uint16").write(start, pixels_u16)
         now = catalogue.utc_now()
         ids: list[int] = []
         with self.transaction() as conn:
+            start = self._next_store_index()
+            if len(rows):
+                self.patch_store("uint8").write(start, pixels)
+                if pixels_u16 is not None:
+                    self.patch_store("uint16").write(start, pixels_u16)
             for i, row in enumerate(rows):
                 values = [row.get(c) for c in PATCH_COLUMNS]
                 if isinstance(values[-1], dict):

@@ -1,0 +1,63 @@
+"""The CLI driver: help, exit codes, --json last line, clean error messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from mammogan_core.cli.main import discover_commands, run_cli
+
+
+def mammogan(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mammogan_core", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_help_lists_subcommands():
+    out = mammogan("--help")
+    assert out.returncode == 0
+    for mod in discover_commands():
+        assert mod.NAME in out.stdout
+
+
+@pytest.mark.parametrize("mod", discover_commands(), ids=lambda m: m.NAME)
+def test_every_subcommand_takes_common_options(mod, capsys):
+    with pytest.raises(SystemExit) as info:
+        run_cli([mod.NAME, "--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--workspace", "--json", "--debug"):
+        assert option in text
+
+
+def test_bad_arguments_exit_2():
+    out = mammogan("gui", "--no-such-option")
+    assert out.returncode == 2
+    assert "unrecognized arguments" in out.stderr
+
+
+def test_bad_input_exit_2_names_the_path_without_traceback(tmp_path):
+    missing = tmp_path / "nowhere"
+    out = mammogan("gui", "--workspace", str(missing), "--json")
+    assert out.returncode == 2
+    assert str(missing) in out.stderr
+    assert "Traceback" not in out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1])["error"].startswith(str(missing))
+
+
+def test_debug_shows_traceback(tmp_path):
+    out = mammogan("gui", "--workspace", str(tmp_path / "nowhere"), "--debug")
+    assert out.returncode == 2
+    assert "Traceback" in out.stderr
+
+
+def test_json_is_the_last_line(tmp_path, capsys):
+    outcome = run_cli(["gui", "--workspace", str(tmp_path), "--panel", "data", "--json"])
+    assert outcome.exit_code == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert json.loads(last)["panel"] == "data"
+    assert outcome.gui == {"workspace": str(tmp_path), "panel": "data", "screenshot": None, "size": [1400, 900]}
