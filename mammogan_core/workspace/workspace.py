@@ -34,6 +34,16 @@ PATCH_COLUMNS = (
 )
 
 
+# What a creation killed before its marker was written can have left behind.
+_LAYOUT_ENTRIES = {"patches", "data", "runs", "exports", "catalogue.sqlite",
+                   "catalogue.sqlite-wal", "catalogue.sqlite-shm", "catalogue.sqlite-journal"}
+
+
+def _only_layout_entries(root: Path) -> bool:
+    """Empty, or holding only what an interrupted `create` makes (so it can be redone)."""
+    return all(p.name in _LAYOUT_ENTRIES for p in root.iterdir())
+
+
 class Workspace:
     def __init__(self, root: Path, conn: sqlite3.Connection) -> None:
         self.root = root
@@ -47,7 +57,7 @@ class Workspace:
         root = Path(root).expanduser().resolve()
         if (root / MARKER).exists():
             raise WorkspaceError("a workspace already exists here", root)
-        if root.exists() and any(root.iterdir()):
+        if root.exists() and not _only_layout_entries(root):
             raise WorkspaceError("the folder is not empty; choose a new or empty folder", root)
         for sub in ("patches", "data", "runs", "exports"):
             (root / sub).mkdir(parents=True, exist_ok=True)

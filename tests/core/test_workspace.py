@@ -109,3 +109,11 @@ def test_paths_inside_are_relative_so_workspace_can_move(tmp_path):
     moved = Workspace.open(tmp_path / "b")
     assert moved.resolve(stored).read_bytes() == b"x"
     moved.close()
+
+
+def test_creation_interrupted_before_the_marker_can_be_redone(tmp_path):
+    Workspace.create(tmp_path / "ws").close()
+    (tmp_path / "ws" / "workspace.json").unlink()  # as if killed just before the marker
+    ws = Workspace.open_or_create(tmp_path / "ws")
+    assert ws.counts()["images"] == 0
+    ws.close()
