@@ -29,7 +29,8 @@ class ImageHeader:
     spacing_mm: float | None = None  # row spacing (PixelSpacing, else ImagerPixelSpacing)
     window_center: float | None = None  # first value of WindowCenter
     window_width: float | None = None
-    transfer_syntax: str | None = None  # UID name, e.g. "JPEG 2000 Image Compression (Lossless Only)"
+    # UID name, e.g. "JPEG 2000 Image Compression (Lossless Only)"
+    transfer_syntax: str | None = None
     patient_id: str | None = None
     study_uid: str | None = None
     series_uid: str | None = None
