@@ -11,11 +11,11 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QPlainTextEdit,
-    QSplitter,
     QStackedWidget,
     QWidget,
 )
@@ -52,11 +52,13 @@ class MainWindow(QMainWindow):
         for _name, title, _spec, _coming in PANELS:
             self.nav.addItem(title)
             self.stack.addWidget(QWidget())  # replaced by the real panel when first shown
-        split = QSplitter()
-        split.addWidget(self.nav)
-        split.addWidget(self.stack)
-        split.setStretchFactor(1, 1)
-        self.setCentralWidget(split)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self.log_view = QPlainTextEdit()
         self.log_view.setReadOnly(True)

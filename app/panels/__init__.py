@@ -7,11 +7,11 @@ what the step will do). Panels are imported when first shown, so start-up stays 
 from __future__ import annotations
 
 PANELS: list[tuple[str, str, str | None, str]] = [
-    ("data", "Data", None,
+    ("data", "Data", "app.panels.data:DataPanel",
      "Import mammograms (DICOM, PGM/PNG/TIFF) with their annotation files (mini-MIAS, "
      "CBIS-DDSM, VinDr-Mammo, INbreast, OPTIMAM, generic CSV) and extract lesion and "
      "normal-tissue patches."),
-    ("browse", "Browse", None,
+    ("browse", "Browse", "app.panels.browse:BrowsePanel",
      "View mammograms with window/level, findings and patch overlays, and browse every "
      "extracted patch in a fast thumbnail grid."),
     ("train", "Train", None,

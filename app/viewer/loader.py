@@ -1,0 +1,77 @@
+"""Decode mammograms off the GUI thread; only the latest request is delivered.
+
+Loads use the app's worker layer (`Task`) directly, not the task manager: a click in the image
+list is not "work" the user should see in the status bar or the log, and it must not take the
+status-bar indicator away from a running extraction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from mammogan_core.control import Control
+from mammogan_core.events import Event, Finished
+
+from ..workers import Task
+from .presets import window_presets
+
+_ALIVE: set[Task] = set()  # running loads outlive the viewer: a QThread must end, not be freed
+
+
+def load_mammogram(path: str, control: Control) -> Iterator[Event]:
+    """Pixels (modality values, MONOCHROME2), header, breast mask and window presets."""
+    from mammogan_core.io import read_image
+    from mammogan_core.preprocess.breast_mask import breast_mask
+
+    control.check()
+    image = read_image(path, voi="none")
+    control.check()
+    pixels = image.pixels
+    header = image.header
+    yield Finished(
+        {
+            "pixels": pixels,
+            "header": header,
+            "mask": breast_mask(pixels),
+            "presets": window_presets(pixels, header.window_center, header.window_width),
+        }
+    )
+
+
+class ImageLoader(QObject):
+    loaded = Signal(int, dict)  # image id, load_mammogram's summary
+    failed = Signal(int, str)  # image id, message
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._current: int | None = None
+
+    def load(self, image_id: int, path: str) -> None:
+        self._current = image_id
+        for old in _ALIVE:
+            old.stop()
+        task = Task(f"load image {image_id}", lambda control: load_mammogram(path, control))
+        task.setProperty("image_id", image_id)
+        task.finished.connect(self._on_finished)
+        task.failed.connect(self._on_failed)
+        task.ended.connect(lambda t=task: _ALIVE.discard(t))
+        _ALIVE.add(task)
+        task.start()
+
+    @property
+    def busy(self) -> bool:
+        return any(t.running for t in _ALIVE)
+
+    @Slot(dict)
+    def _on_finished(self, summary: dict) -> None:
+        image_id = self.sender().property("image_id")
+        if image_id == self._current and not summary.get("stopped"):
+            self.loaded.emit(image_id, summary)
+
+    @Slot(str, str)
+    def _on_failed(self, message: str, _tb: str) -> None:
+        image_id = self.sender().property("image_id")
+        if image_id == self._current:
+            self.failed.emit(image_id, message)

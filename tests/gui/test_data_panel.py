@@ -1,0 +1,112 @@
+"""The data panel: import a folder of real DICOM files with a generic CSV, see the summary and
+the broken file, extract patches, and see the workspace counts change."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from mammogan_core.io import write_mammogram_dicom
+
+CSV_HEADER = "image,patient_id,laterality,view,label,pathology,x1,y1,x2,y2,cx,cy,r,mask\n"
+
+
+def breast(rows: int = 512, cols: int = 384, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:rows, 0:cols]
+    inside = (x / (0.9 * cols)) ** 2 + ((y - rows / 2) / (0.47 * rows)) ** 2 < 1
+    img = np.where(inside, 1500 + 400 * rng.standard_normal((rows, cols)), 0)
+    return np.clip(img, 0, 4095).astype(np.uint16)
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    folder = tmp_path / "dataset"
+    folder.mkdir()
+    for i, lat in enumerate(("L", "R", "L")):
+        write_mammogram_dicom(
+            folder / f"case{i}.dcm", breast(seed=i), laterality=lat, view="CC", patient_id=f"P{i}"
+        )
+    (folder / "broken.dcm").write_bytes(b"DICM but not really a DICOM file at all")
+    csv = folder / "labels.csv"
+    csv.write_text(
+        CSV_HEADER
+        + "case0.dcm,P0,L,CC,mass,malignant,100,150,180,230,,,,\n"
+        + "case1.dcm,P1,R,CC,calcification,benign,,,,,120,200,15,\n"
+        + "case2.dcm,P2,L,CC,normal,,,,,,,,,\n"
+        + "missing.dcm,P9,L,CC,mass,benign,10,10,50,50,,,,\n"
+        + "broken.dcm,P8,L,CC,mass,benign,10,10,50,50,,,,\n"
+    )
+    return folder, csv
+
+
+@pytest.fixture
+def panel(main_window, tmp_path):
+    from mammogan_core.workspace import Workspace
+
+    Workspace.create(tmp_path / "study").close()
+    assert main_window.open_workspace(tmp_path / "study")
+    return main_window.show_panel("data")
+
+
+def test_import_shows_summary_and_errors_then_extraction_updates_counts(
+    qtbot, main_window, panel, dataset
+):
+    folder, csv = dataset
+    assert "0</b> images" in panel.counts_label.text()
+    panel.source_edit.setText(str(folder))
+    panel.format_box.setCurrentText("generic")
+    panel.annotations_edit.setText(str(csv))
+    panel.filters_edit.setText("Modality=MG")
+    with qtbot.waitSignal(main_window.ctx.tasks.task_started) as started:
+        panel.import_button.click()
+    assert not panel.import_button.isEnabled()  # no second import while one runs
+    with qtbot.waitSignal(started.args[0].finished, timeout=30_000) as done:
+        pass
+    summary = done.args[0]
+    assert summary["images"] == 3
+    text = panel.summary_label.text()
+    assert "<b>3</b> images" in text and "<b>2</b> findings" in text
+    assert "mass 1" in text and "calcification 1" in text
+    cells = [
+        panel.issues.item(r, c).text() for r in range(panel.issues.rowCount()) for c in range(3)
+    ]
+    assert any("broken.dcm" in c for c in cells)
+    assert any("missing.dcm" in c for c in cells)
+    qtbot.waitUntil(lambda: panel.import_button.isEnabled())
+    assert "<b>3</b> images, <b>2</b> findings" in panel.counts_label.text()
+    main_window.grab().save("/tmp/mg/data_panel_import.png")
+
+    panel.normal_spin.setValue(3)
+    panel.workers_spin.setValue(1)
+    with qtbot.waitSignal(main_window.ctx.tasks.task_started) as started:
+        panel.extract_button.click()
+    assert panel.progress.isVisible()
+    with qtbot.waitSignal(started.args[0].finished, timeout=60_000) as done:
+        pass
+    s = done.args[0]
+    assert s["lesion_patches"] == 2 and s["normal_patches"] > 0
+    qtbot.waitUntil(lambda: panel.extract_button.isEnabled())
+    assert f"<b>{s['normal_patches']}</b> normal patches" in panel.counts_label.text()
+    assert "Extracted <b>2</b> lesion" in panel.summary_label.text()
+    assert not panel.progress.isVisible()
+    main_window.grab().save("/tmp/mg/data_panel_extract.png")
+    # the browser sees the new patches
+    browse = main_window.show_panel("browse")
+    assert browse.browser.model.rowCount() == 2 + s["normal_patches"]
+
+
+def test_bad_header_filter_is_explained_and_nothing_starts(main_window, panel, dataset):
+    panel.source_edit.setText(str(dataset[0]))
+    panel.filters_edit.setText("this is not a filter")
+    panel.import_button.click()
+    assert not main_window.ctx.tasks.running
+    assert "expected Keyword=Value" in panel.summary_label.text()
+
+
+def test_panel_explains_itself_without_a_workspace(main_window):
+    panel = main_window.show_panel("data")
+    assert not panel.import_button.isEnabled()
+    assert "No workspace open" in panel.counts_label.text()
+    assert panel.findChildren(QLabel)
