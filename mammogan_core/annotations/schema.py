@@ -75,3 +75,6 @@ class AnnotationSet:
     skipped: list[SkippedRow] = field(default_factory=list)
     # image_ref -> metadata for images listed without findings (normal images, "No Finding")
     images: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # image_ref -> image file, for parsers that locate their images themselves (a ref missing
+    # here is matched by the import pipeline, e.g. by SOP Instance UID)
+    image_paths: dict[str, str] = field(default_factory=dict)
