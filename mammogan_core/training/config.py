@@ -1,0 +1,181 @@
+"""Training configuration: every hyperparameter in one dataclass, and named presets.
+
+No torch import here: the GUI builds configs before torch is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from ..errors import InputError
+
+# Fields that may change between a run and its resumption: they do not alter the schedule
+# or the random streams (epochs may grow to train longer).
+RUNTIME_FIELDS = frozenset(
+    {
+        "epochs",
+        "device",
+        "amp",
+        "channels_last",
+        "compile",
+        "deterministic",
+        "sample_every",
+        "metrics_every",
+        "checkpoint_every",
+        "checkpoint_unit",
+        "keep_last",
+        "best_metric",
+        "best_mode",
+    }
+)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    # model (nz/ngf/ndf None = the preset's value)
+    preset: str = "alyafi2020"
+    nz: int | None = None
+    ngf: int | None = None
+    ndf: int | None = None
+    # optimisation (the seed's recipe)
+    batch_size: int = 64
+    epochs: int = 100
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    betas: tuple[float, float] = (0.0, 0.999)
+    lr_step_d: int = 8  # StepLR: D's rate times lr_gamma every lr_step_d epochs
+    lr_step_g: int = 10
+    lr_gamma: float = 0.99
+    real_label_min: float = 0.7  # one-sided smoothing: real label ~ U(min, max) once per epoch
+    real_label_max: float = 1.0
+    flip_h: bool = True
+    flip_v: bool = True
+    seed: int = 0
+    # data: which patches of the workspace
+    label: str = "lesion"
+    lesion_types: tuple[str, ...] | None = None
+    split: str | None = "train"
+    # bookkeeping
+    sample_every: int = 500  # steps between fixed-noise sample grids
+    metrics_every: int = 10  # steps per StepMetrics event (metrics are averaged over them)
+    checkpoint_every: int = 10
+    checkpoint_unit: str = "epochs"  # "epochs" | "steps"
+    keep_last: int = 3
+    best_metric: str = "loss_g_ema"  # a StepMetrics key, "<key>_ema", or a registered evaluator
+    best_mode: str = "min"  # "min" | "max"
+    # speed
+    device: str = "auto"  # auto | cuda | cuda:N | mps | cpu
+    amp: str = "auto"  # auto (bf16 on CUDA only) | bf16 | off
+    channels_last: str = "auto"  # auto (CUDA without compile) | on | off
+    compile: str = "off"  # off | default | reduce-overhead (falls back to eager on failure)
+    deterministic: bool = False  # torch.use_deterministic_algorithms during the run
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "betas", tuple(float(b) for b in self.betas))
+        if self.lesion_types is not None:
+            object.__setattr__(self, "lesion_types", tuple(self.lesion_types))
+        self.validate()
+
+    def validate(self) -> None:
+        def need(ok: bool, msg: str) -> None:
+            if not ok:
+                raise InputError(f"invalid training configuration: {msg}")
+
+        need(self.batch_size >= 1, "batch_size must be >= 1")
+        need(self.epochs >= 1, "epochs must be >= 1")
+        need(
+            0.0 <= self.real_label_min <= self.real_label_max <= 1.0,
+            "need 0 <= real_label_min <= real_label_max <= 1",
+        )
+        need(len(self.betas) == 2, "betas must be two numbers")
+        need(
+            min(self.sample_every, self.metrics_every, self.checkpoint_every, self.keep_last) >= 1,
+            "sample_every, metrics_every, checkpoint_every and keep_last must be >= 1",
+        )
+        need(self.checkpoint_unit in ("epochs", "steps"), "checkpoint_unit is 'epochs' or 'steps'")
+        need(self.best_mode in ("min", "max"), "best_mode is 'min' or 'max'")
+        need(self.amp in ("auto", "bf16", "off"), "amp is auto, bf16 or off")
+        need(self.channels_last in ("auto", "on", "off"), "channels_last is auto, on or off")
+        need(
+            self.compile in ("off", "default", "reduce-overhead"),
+            "compile is off, default or reduce-overhead",
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["betas"] = list(self.betas)
+        d["lesion_types"] = None if self.lesion_types is None else list(self.lesion_types)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
+        names = {f.name for f in fields(cls)}
+        unknown = set(d) - names
+        if unknown:
+            raise InputError(f"unknown training option(s): {', '.join(sorted(unknown))}")
+        return cls(**d)
+
+    def with_(self, **changes: Any) -> TrainConfig:
+        """A copy with the non-None `changes` applied."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def schedule_hash(self) -> str:
+        """Hash of the fields a resumed run must share with the original run."""
+        d = {k: v for k, v in self.to_dict().items() if k not in RUNTIME_FIELDS}
+        return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
+
+    def schedule_diff(self, other: TrainConfig) -> list[str]:
+        a, b = self.to_dict(), other.to_dict()
+        return [k for k in a if k not in RUNTIME_FIELDS and a[k] != b[k]]
+
+
+PRESETS: dict[str, TrainConfig] = {
+    # The seed's recipe (SEED_METHOD.md section 2).
+    "alyafi2020": TrainConfig(),
+    # Classic DCGAN (Radford et al.): beta1 0.5, hard labels, constant learning rates.
+    "dcgan": TrainConfig(
+        preset="dcgan",
+        betas=(0.5, 0.999),
+        lr_gamma=1.0,
+        real_label_min=1.0,
+        real_label_max=1.0,
+        epochs=25,
+    ),
+    # CPU demo and tests: a narrow model, small batches, few epochs, frequent checkpoints.
+    "tiny": TrainConfig(
+        preset="tiny",
+        batch_size=16,
+        epochs=5,
+        sample_every=20,
+        metrics_every=5,
+        checkpoint_every=1,
+        keep_last=2,
+    ),
+}
+
+
+def preset_config(name: str, **changes: Any) -> TrainConfig:
+    if name not in PRESETS:
+        raise InputError(f"unknown training preset {name!r}; choose one of {sorted(PRESETS)}")
+    return PRESETS[name].with_(**changes)
+
+
+def load_config_file(path: str, **changes: Any) -> TrainConfig:
+    """A TrainConfig from a JSON file (a `config.json` of a run works: its 'train' entry)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            d = json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the configuration ({exc})", path) from None
+    if isinstance(d, dict) and isinstance(d.get("train"), dict):
+        d = d["train"]
+    if not isinstance(d, dict):
+        raise InputError("the configuration must be a JSON object", path)
+    base = preset_config(d["preset"]).to_dict() if d.get("preset") in PRESETS else {}
+    try:
+        return TrainConfig.from_dict({**base, **d}).with_(**changes)
+    except TypeError as exc:
+        raise InputError(f"invalid configuration ({exc})", path) from None

@@ -1,0 +1,101 @@
+"""The training patches: selected from the catalogue, held on the device as uint8, sampled
+there (indices, flips and the [-1, 1] conversion happen on the device; no host copy per step)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ..atomic import atomic_open
+from ..errors import InputError
+from ..workspace import Workspace
+from .config import TrainConfig
+
+
+def select_patch_ids(ws: Workspace, config: TrainConfig) -> list[int]:
+    sql = "SELECT id FROM patches WHERE label = ?"
+    params: list[Any] = [config.label]
+    if config.lesion_types:
+        sql += f" AND lesion_type IN ({','.join('?' * len(config.lesion_types))})"
+        params += list(config.lesion_types)
+    if config.split is not None:
+        sql += " AND split = ?"
+        params.append(config.split)
+    return [int(r[0]) for r in ws.query(sql + " ORDER BY id", params)]
+
+
+def selection(config: TrainConfig, count: int) -> dict[str, Any]:
+    return {
+        "label": config.label,
+        "lesion_types": config.lesion_types and list(config.lesion_types),
+        "split": config.split,
+        "count": count,
+    }
+
+
+def load_patches(
+    ws: Workspace, config: TrainConfig, device: torch.device
+) -> tuple[torch.Tensor, dict[str, Any]]:
+    """All selected patches as one N x 1 x 128 x 128 uint8 tensor on `device` (5K lesions are
+    80 MB; 150K normal patches 2.4 GB), and the selection description for config.json."""
+    ids = select_patch_ids(ws, config)
+    sel = selection(config, len(ids))
+    if not ids:
+        raise InputError(
+            f"no patches match the selection (label={config.label!r}, lesion_types="
+            f"{sel['lesion_types']}, split={config.split!r}); extract patches first or change "
+            "the selection",
+            ws.root,
+        )
+    pixels = torch.from_numpy(ws.patch_pixels(ids, "uint8"))
+    return pixels.unsqueeze(1).to(device), sel
+
+
+def real_batch(
+    data: torch.Tensor,
+    batch: int,
+    gen: torch.Generator,
+    flip_h: bool,
+    flip_v: bool,
+    memory_format: torch.memory_format = torch.contiguous_format,
+) -> torch.Tensor:
+    """A random batch (with replacement) in [-1, 1], randomly flipped, all on the device."""
+    idx = torch.randint(0, data.shape[0], (batch,), device=data.device, generator=gen)
+    x = data.index_select(0, idx).to(torch.float32).div_(127.5).sub_(1.0)
+    # Draw both flip masks every step so the random stream does not depend on the options.
+    flips = torch.rand(2, batch, 1, 1, 1, device=data.device, generator=gen) < 0.5
+    if flip_h:
+        x = torch.where(flips[0], x.flip(3), x)
+    if flip_v:
+        x = torch.where(flips[1], x.flip(2), x)
+    return x.contiguous(memory_format=memory_format)
+
+
+def to_uint8(images: torch.Tensor) -> torch.Tensor:
+    """[-1, 1] floats -> uint8 (same shape, same device)."""
+    return images.float().add(1.0).mul(127.5).round_().clamp_(0, 255).to(torch.uint8)
+
+
+def grid(images_u8: torch.Tensor, cols: int = 8, tile: int = 64) -> torch.Tensor:
+    """N x 1 x H x W uint8 -> one (rows*tile) x (cols*tile) uint8 image, downscaled on the
+    device (area average) before the copy to the host."""
+    x = images_u8.float()
+    if x.shape[-1] != tile:
+        x = torch.nn.functional.interpolate(x, size=(tile, tile), mode="area")
+    n = x.shape[0]
+    rows = (n + cols - 1) // cols
+    if rows * cols > n:
+        x = torch.cat([x, x.new_zeros(rows * cols - n, *x.shape[1:])])
+    x = x.view(rows, cols, tile, tile).permute(0, 2, 1, 3).reshape(rows * tile, cols * tile)
+    return x.round().clamp(0, 255).to(torch.uint8).cpu()
+
+
+def write_png(path: Path, image: np.ndarray) -> None:
+    """A grayscale uint8 PNG, written atomically."""
+    from PIL import Image
+
+    with atomic_open(path, "wb") as fh:
+        Image.fromarray(image).save(fh, format="PNG")

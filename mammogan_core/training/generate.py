@@ -1,0 +1,117 @@
+"""Synthetic patches from a trained generator: PNG files (uint8, 128 x 128) and a manifest."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from ..atomic import atomic_write_json
+from ..control import Control, Stopped
+from ..errors import InputError
+from ..events import Event, Finished, Progress
+from ..models import (
+    Generator,
+    ModelSpec,
+    build_generator,
+    generator_state,
+    load_state_strict,
+    model_spec,
+    read_state_file,
+)
+from ..workspace import Workspace
+from ..workspace.catalogue import utc_now
+from .checkpoints import load_checkpoint
+from .data import to_uint8, write_png
+from .runs import find_checkpoint
+
+BATCH = 64
+
+
+def generator_from_run(
+    ws: Workspace, run_id: str, which: str = "best"
+) -> tuple[Generator, dict[str, Any]]:
+    path = find_checkpoint(ws, run_id, which)
+    payload = load_checkpoint(path)
+    spec = ModelSpec.from_dict(payload["model"])
+    g = build_generator(spec)
+    load_state_strict(g, payload["generator"], path, spec.preset)
+    return g.eval(), {
+        "run": run_id,
+        "checkpoint": ws.rel(path),
+        "step": int(payload["step"]),
+        "model": spec.to_dict(),
+    }
+
+
+def generator_from_file(
+    path: str | Path, preset: str = "alyafi2020"
+) -> tuple[Generator, dict[str, Any]]:
+    """An external state dict (e.g. medigan's `malign_mass_gen`) or one of our checkpoints (its
+    own model spec wins over `preset`)."""
+    obj = read_state_file(path)
+    spec = (
+        ModelSpec.from_dict(obj["model"])
+        if isinstance(obj.get("model"), dict)
+        else model_spec(preset)
+    )
+    g = build_generator(spec)
+    load_state_strict(g, generator_state(obj, path), path, spec.preset)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return g.eval(), {
+        "weights": str(Path(path).resolve()),
+        "sha256": digest,
+        "model": spec.to_dict(),
+    }
+
+
+def generate_pngs(
+    g: Generator,
+    n: int,
+    out: str | Path,
+    seed: int,
+    device: torch.device,
+    control: Control,
+    source: dict[str, Any],
+) -> Iterator[Event]:
+    """Write `n` samples as out/sample_00000.png ..., then out/manifest.json (last, atomically).
+    z ~ N(0, 1) is drawn on the CPU from `seed`, so a seed gives the same images on any device."""
+    if n < 1:
+        raise InputError(f"--n must be at least 1 (got {n})")
+    out = Path(out).expanduser().resolve()
+    if out.exists() and not out.is_dir():
+        raise InputError("the output path exists and is not a folder", out)
+    out.mkdir(parents=True, exist_ok=True)
+    g = g.to(device).eval()
+    noise_gen = torch.Generator().manual_seed(seed)
+    files: list[str] = []
+    try:
+        for start in range(0, n, BATCH):
+            control.check()
+            count = min(BATCH, n - start)
+            z = torch.randn(count, g.nz, 1, 1, generator=noise_gen).to(device)
+            with torch.no_grad():
+                images = to_uint8(g(z)).cpu().numpy()[:, 0]
+            for i, img in enumerate(images):
+                path = out / f"sample_{start + i:05d}.png"
+                write_png(path, img)
+                files.append(str(path))
+            yield Progress(len(files), n, unit="images")
+    except Stopped:
+        pass
+    atomic_write_json(
+        out / "manifest.json",
+        {
+            "created_at": utc_now(),
+            "n": len(files),
+            "seed": seed,
+            "size": [128, 128],
+            "dtype": "uint8",
+            "source": source,
+            "files": [Path(f).name for f in files],
+        },
+    )
+    yield Finished({"n": len(files), "out": str(out), "files": files})

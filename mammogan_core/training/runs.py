@@ -1,0 +1,163 @@
+"""Run folders and their catalogue rows (`runs`, `metrics`), written in transactions."""
+
+from __future__ import annotations
+
+import json
+import platform
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..atomic import atomic_write_json
+from ..errors import InputError
+from ..workspace import Workspace
+from ..workspace.catalogue import utc_now
+from .config import TrainConfig
+
+CKPT_RE = re.compile(r"^ckpt_step(\d+)\.pt$")
+
+
+def ckpt_name(step: int) -> str:
+    return f"ckpt_step{step:09d}.pt"
+
+
+def versions() -> dict[str, str]:
+    import numpy
+    import torch
+
+    return {
+        "mammogan": __version__,
+        "torch": torch.__version__,
+        "numpy": numpy.__version__,
+        "python": platform.python_version(),
+        "cuda": str(torch.version.cuda),
+    }
+
+
+def new_run_id(ws: Workspace, preset: str) -> str:
+    base = f"train-{datetime.now().strftime('%Y%m%d-%H%M%S')}-{preset}"
+    run_id, n = base, 1
+    while (ws.runs_dir / run_id).exists() or ws.query("SELECT 1 FROM runs WHERE id=?", (run_id,)):
+        n += 1
+        run_id = f"{base}-{n}"
+    return run_id
+
+
+def run_dir(ws: Workspace, run_id: str) -> Path:
+    """The folder of an existing training run, or InputError."""
+    if not run_id or "/" in run_id or "\\" in run_id or run_id.startswith("."):
+        raise InputError(f"invalid run name {run_id!r}")
+    folder = ws.runs_dir / run_id
+    if not (folder / "config.json").is_file():
+        known = [
+            r["id"] for r in ws.query("SELECT id FROM runs WHERE kind='train' ORDER BY created_at")
+        ]
+        raise InputError(
+            f"no training run {run_id!r} in this workspace (runs: {', '.join(known) or 'none'})",
+            folder,
+        )
+    return folder
+
+
+def read_run_config(ws: Workspace, run_id: str) -> dict[str, Any]:
+    path = run_dir(ws, run_id) / "config.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"the run's config.json cannot be read ({exc})", path) from None
+
+
+def stored_train_config(ws: Workspace, run_id: str) -> TrainConfig:
+    return TrainConfig.from_dict(read_run_config(ws, run_id)["train"])
+
+
+def write_run_config(folder: Path, info: dict[str, Any]) -> None:
+    atomic_write_json(folder / "config.json", info)
+
+
+def start_run(ws: Workspace, run_id: str, info: dict[str, Any], fresh: bool) -> None:
+    """Write config.json and mark the run 'running' (a new row for a fresh run)."""
+    folder = ws.runs_dir / run_id
+    folder.mkdir(parents=True, exist_ok=True)
+    write_run_config(folder, info)
+    now = utc_now()
+    with ws.transaction() as conn:
+        if fresh:
+            conn.execute(
+                "INSERT INTO runs(id, kind, status, config, created_at, updated_at, step) "
+                "VALUES (?, 'train', 'running', ?, ?, ?, 0)",
+                (run_id, json.dumps(info["train"], sort_keys=True), now, now),
+            )
+        else:
+            conn.execute(
+                "UPDATE runs SET status='running', config=?, updated_at=? WHERE id=?",
+                (json.dumps(info["train"], sort_keys=True), now, run_id),
+            )
+
+
+def drop_metrics_after(ws: Workspace, run_id: str, step: int) -> None:
+    """Metric rows a killed process stored past its last checkpoint (none, normally)."""
+    with ws.transaction() as conn:
+        conn.execute("DELETE FROM metrics WHERE run_id=? AND step>?", (run_id, step))
+
+
+def update_run(
+    ws: Workspace,
+    run_id: str,
+    step: int,
+    status: str | None = None,
+    metrics: list[tuple[str, float, int]] = (),
+) -> None:
+    """The run's step (and status), plus buffered metric rows, in one transaction."""
+    with ws.transaction() as conn:
+        conn.execute(
+            "UPDATE runs SET step=?, updated_at=?"
+            + (", status=?" if status else "")
+            + " WHERE id=?",
+            (step, utc_now(), *([status] if status else []), run_id),
+        )
+        conn.executemany(
+            "INSERT INTO metrics(run_id, name, value, step) VALUES (?, ?, ?, ?)",
+            [(run_id, n, v, s) for n, v, s in metrics],
+        )
+
+
+def set_status(ws: Workspace, run_id: str, status: str) -> None:
+    with ws.transaction() as conn:
+        conn.execute(
+            "UPDATE runs SET status=?, updated_at=? WHERE id=?", (status, utc_now(), run_id)
+        )
+
+
+def list_runs(ws: Workspace) -> list[dict[str, Any]]:
+    """Training runs, oldest first: id, status, step, created_at, updated_at."""
+    rows = ws.query(
+        "SELECT id, status, step, created_at, updated_at FROM runs WHERE kind='train' "
+        "ORDER BY created_at, id"
+    )
+    return [dict(r) for r in rows]
+
+
+def find_checkpoint(ws: Workspace, run_id: str, which: str = "best") -> Path:
+    """'best' | 'last' | a step number -> the checkpoint file of a run."""
+    folder = run_dir(ws, run_id) / "checkpoints"
+    steps = sorted(
+        int(m.group(1)) for p in folder.glob("ckpt_step*.pt") if (m := CKPT_RE.match(p.name))
+    )
+    if which == "best" and (folder / "best.pt").is_file():
+        return folder / "best.pt"
+    if which in ("best", "last"):
+        if not steps:
+            raise InputError("the run has no checkpoint yet", folder)
+        return folder / ckpt_name(steps[-1])
+    try:
+        step = int(which)
+    except ValueError:
+        raise InputError(
+            f"--checkpoint must be best, last or a step number, not {which!r}"
+        ) from None
+    if step not in steps:
+        raise InputError(f"no checkpoint at step {step} (kept: {steps or 'none'})", folder)
+    return folder / ckpt_name(step)

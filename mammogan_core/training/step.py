@@ -1,0 +1,172 @@
+"""The GAN step: one D update (real + fake) and one G update, everything on the device.
+
+Used by the trainer and by benchmarks/bench_training.py, so the benchmark times exactly the
+code that trains.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..models import build_models
+from .config import TrainConfig
+from .data import real_batch
+from .devices import DistInfo, SpeedPlan
+
+
+class GanStep:
+    def __init__(
+        self,
+        config: TrainConfig,
+        data: torch.Tensor,
+        device: torch.device,
+        plan: SpeedPlan,
+        dist_info: DistInfo | None = None,
+    ) -> None:
+        dist_info = dist_info or DistInfo()
+        self.config = config
+        self.data = data
+        self.device = device
+        self.plan = plan
+        init_gen = torch.Generator().manual_seed(config.seed)
+        self.G, self.D, self.spec = build_models(
+            config.preset, generator=init_gen, nz=config.nz, ngf=config.ngf, ndf=config.ndf
+        )
+        self.memory_format = torch.channels_last if plan.channels_last else torch.contiguous_format
+        for m in (self.G, self.D):
+            m.to(device, memory_format=self.memory_format)
+        # Each rank draws its own batches: its own seeded stream (the DistributedSampler's job).
+        self.gen = torch.Generator(device=device).manual_seed(
+            config.seed * 1000 + 17 + dist_info.rank
+        )
+        self.opt_g = self._adam(self.G, config.lr_g)
+        self.opt_d = self._adam(self.D, config.lr_d)
+        self.sched_g = torch.optim.lr_scheduler.StepLR(
+            self.opt_g, config.lr_step_g, config.lr_gamma
+        )
+        self.sched_d = torch.optim.lr_scheduler.StepLR(
+            self.opt_d, config.lr_step_d, config.lr_gamma
+        )
+        self.ddp = dist_info.enabled
+        if self.ddp:
+            from torch.nn.parallel import DistributedDataParallel as DDP
+
+            ids = [device.index] if device.type == "cuda" else None
+            self.g_run: nn.Module = DDP(self.G, device_ids=ids)
+            self.d_run: nn.Module = DDP(self.D, device_ids=ids)
+        else:
+            self.g_run, self.d_run = self.G, self.D
+        # In the G update D only passes gradients through: the raw module, no DDP sync for it.
+        self.d_plain: nn.Module = self.D
+        self.compiled = False
+        if plan.compile_mode:
+            mode = None if plan.compile_mode == "default" else plan.compile_mode
+            self.g_run, self.d_run = (
+                torch.compile(self.g_run, mode=mode),
+                torch.compile(self.d_run, mode=mode),
+            )
+            self.d_plain = self.d_run if not self.ddp else torch.compile(self.D, mode=mode)
+            self.compiled = True
+        self.cudagraphs = plan.compile_mode == "reduce-overhead"
+        self.zeros = torch.zeros(config.batch_size, device=device)
+
+    def _adam(self, module: nn.Module, lr: float) -> torch.optim.Adam:
+        kw: dict[str, Any] = {"lr": lr, "betas": self.config.betas}
+        if self.plan.fused_adam:
+            kw["fused"] = True
+        return torch.optim.Adam(module.parameters(), **kw)
+
+    def use_eager(self) -> None:
+        """Drop torch.compile (after a compilation failure)."""
+        self.g_run = self.g_run._orig_mod if hasattr(self.g_run, "_orig_mod") else self.g_run
+        self.d_run = self.d_run._orig_mod if hasattr(self.d_run, "_orig_mod") else self.d_run
+        self.d_plain = self.D
+        self.compiled = self.cudagraphs = False
+
+    def _autocast(self) -> contextlib.AbstractContextManager[Any]:
+        if self.plan.amp_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self.device.type, dtype=self.plan.amp_dtype)
+
+    def __call__(self, real_label: torch.Tensor) -> torch.Tensor:
+        """One step; `real_label` is a 0-dim tensor on the device (the smoothed real label).
+        Returns [loss_d, loss_g, D(x), D(G(z))] on the device (no sync)."""
+        cfg = self.config
+        b = cfg.batch_size
+        if self.cudagraphs:
+            torch.compiler.cudagraph_mark_step_begin()
+        x = real_batch(self.data, b, self.gen, cfg.flip_h, cfg.flip_v, self.memory_format)
+        z = torch.randn(b, self.spec.nz, 1, 1, device=self.device, generator=self.gen)
+        target = real_label.expand(b)
+        # D update: real then fake, one optimiser step. Under DDP the real half does not
+        # all-reduce (no_sync); the fake half's backward reduces the accumulated gradients.
+        self.opt_d.zero_grad(set_to_none=True)
+        with self.d_run.no_sync() if self.ddp else contextlib.nullcontext():
+            with self._autocast():
+                out_real = self.d_run(x).float()
+            loss_real = F.binary_cross_entropy_with_logits(out_real, target)
+            d_x = torch.sigmoid(out_real).mean()
+            loss_real.backward()
+        with self._autocast():
+            fake = self.g_run(z)
+            out_fake = self.d_run(fake.detach()).float()
+        loss_fake = F.binary_cross_entropy_with_logits(out_fake, self.zeros)
+        d_g_z = torch.sigmoid(out_fake).mean()
+        loss_fake.backward()
+        self.opt_d.step()
+        # G update against the smoothed real label (the seed's recipe). D's weights get no
+        # gradient here: that skips a third of D's weight-gradient work.
+        self.opt_g.zero_grad(set_to_none=True)
+        self.D.requires_grad_(False)
+        try:
+            with self._autocast():
+                out_g = self.d_plain(fake).float()
+            loss_g = F.binary_cross_entropy_with_logits(out_g, target)
+            loss_g.backward()
+        finally:
+            self.D.requires_grad_(True)
+        self.opt_g.step()
+        return torch.stack(
+            [(loss_real + loss_fake).detach(), loss_g.detach(), d_x.detach(), d_g_z.detach()]
+        )
+
+    # ------------------------------------------------------------------ state
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "generator": self.G.state_dict(),
+            "discriminator": self.D.state_dict(),
+            "opt_g": self.opt_g.state_dict(),
+            "opt_d": self.opt_d.state_dict(),
+            "sched_g": self.sched_g.state_dict(),
+            "sched_d": self.sched_d.state_dict(),
+            "gen_data": self.gen.get_state(),
+            "model": self.spec.to_dict(),
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.G.load_state_dict(state["generator"])
+        self.D.load_state_dict(state["discriminator"])
+        self.opt_g.load_state_dict(state["opt_g"])
+        self.opt_d.load_state_dict(state["opt_d"])
+        self.sched_g.load_state_dict(state["sched_g"])
+        self.sched_d.load_state_dict(state["sched_d"])
+        self.gen.set_state(state["gen_data"])
+
+    def snapshot(self) -> dict[str, Any]:
+        return copy.deepcopy(self.state_dict())
+
+    @torch.no_grad()
+    def sample(self, noise: torch.Tensor) -> torch.Tensor:
+        """G(noise) in eval mode (running BN statistics), without touching any training state."""
+        self.G.eval()
+        try:
+            with self._autocast():
+                return self.G(noise).float()
+        finally:
+            self.G.train()

@@ -1,0 +1,329 @@
+"""`train()`: the training loop as a generator of events (see the package docstring)."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import torch
+
+from ..control import Control, Stopped
+from ..errors import InputError
+from ..events import CheckpointSaved, Event, Finished, Log, Progress, SampleGrid, StepMetrics
+from ..workspace import Workspace
+from . import runs
+from .checkpoints import CheckpointFolder, global_rng_state, set_global_rng_state
+from .config import TrainConfig
+from .data import grid, load_patches, to_uint8, write_png
+from .devices import DistInfo, dist_from_env, init_distributed, resolve_device, speed_plan
+from .metrics import EVALUATORS, MetricsWindows
+from .step import GanStep
+
+GRID_N = 64  # 8 x 8 samples, 64 px each
+
+
+def run_training(
+    ws: Workspace, config: TrainConfig | None, control: Control, resume: str | None
+) -> Iterator[Event]:
+    dist_info = dist_from_env()
+    if resume:
+        stored = runs.stored_train_config(ws, resume)
+        if config is None:
+            config = stored
+        elif config.schedule_hash() != stored.schedule_hash():
+            raise InputError(
+                f"run {resume} cannot resume with a different schedule; these "
+                f"options differ: {', '.join(config.schedule_diff(stored))}"
+            )
+    if config is None:
+        raise InputError("train() needs a configuration (or resume=RUN_ID)")
+    device = (
+        init_distributed(dist_info, config.device)
+        if dist_info.enabled
+        else resolve_device(config.device)
+    )
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # fixed shapes: autotune once
+    # Switching it imports torch._inductor (seconds): only when asked for and not yet on.
+    switch = config.deterministic and not torch.are_deterministic_algorithms_enabled()
+    if switch:
+        torch.use_deterministic_algorithms(True, warn_only=True)
+    try:
+        yield from _Session(ws, config, control, device, dist_info, resume).run()
+    finally:
+        if switch:
+            torch.use_deterministic_algorithms(False)
+
+
+class _Session:
+    def __init__(
+        self,
+        ws: Workspace,
+        config: TrainConfig,
+        control: Control,
+        device: torch.device,
+        dist_info: DistInfo,
+        resume: str | None,
+    ) -> None:
+        self.ws, self.config, self.control, self.device = ws, config, control, device
+        self.dist, self.resume = dist_info, resume
+        self.main = dist_info.is_main
+        self.plan = speed_plan(config, device)
+
+    # ------------------------------------------------------------------ setup
+    def run(self) -> Iterator[Event]:
+        cfg = self.config
+        yield Log(
+            f"training on {self.device} (amp {self.plan.amp_dtype or 'off'}, channels_last "
+            f"{self.plan.channels_last}, compile {self.plan.compile_mode or 'off'}"
+            + (f", {self.dist.world_size} processes" if self.dist.enabled else "")
+            + ")"
+        )
+        for note in self.plan.notes:
+            yield Log(note, "warning")
+        data, selection = load_patches(self.ws, cfg, self.device)
+        images_per_step = cfg.batch_size * self.dist.world_size
+        self.spe = max(1, math.ceil(data.shape[0] / images_per_step))
+        self.total = cfg.epochs * self.spe
+        self.engine = GanStep(cfg, data, self.device, self.plan, self.dist)
+        noise_gen = torch.Generator().manual_seed(cfg.seed + 1)
+        self.fixed_noise = torch.randn(GRID_N, self.engine.spec.nz, 1, 1, generator=noise_gen).to(
+            self.device
+        )
+        self.label_gen = torch.Generator().manual_seed(cfg.seed + 2)
+        self.run_id = self.resume or self._broadcast(
+            runs.new_run_id(self.ws, cfg.preset) if self.main else ""
+        )
+        self.folder = self.ws.runs_dir / self.run_id
+        self.ckpts = CheckpointFolder(self.folder / "checkpoints", cfg.keep_last, cfg.best_mode)
+        self.step, self.real_label, self.ckpt_step, self.last_ckpt = 0, 1.0, -1, None
+        self.metric_rows: list[tuple[str, float, int]] = []
+        self.windows = MetricsWindows(self.device, images_per_step)
+        if self.resume:
+            yield from self._restore()
+        self.start_step = self.step
+        if self.main:
+            runs.start_run(self.ws, self.run_id, self._info(selection), fresh=not self.resume)
+        yield Log(
+            f"run {self.run_id}: {selection['count']} patches, {self.spe} steps per epoch, "
+            f"{self.total} steps"
+        )
+        real = to_uint8(
+            data[torch.randperm(data.shape[0], generator=noise_gen)[:GRID_N].to(self.device)]
+        )
+        yield self._grid(grid(real), "real")
+        yield from self._loop()
+
+    def _info(self, selection: dict[str, Any]) -> dict[str, Any]:
+        cfg = self.config
+        return {
+            "run": self.run_id,
+            "kind": "train",
+            "train": cfg.to_dict(),
+            "model": self.engine.spec.to_dict(),
+            "seed": cfg.seed,
+            "config_hash": cfg.schedule_hash(),
+            "versions": runs.versions(),
+            "device": str(self.device),
+            "world_size": self.dist.world_size,
+            "speed": {
+                "amp": str(self.plan.amp_dtype),
+                "channels_last": self.plan.channels_last,
+                "compile": self.plan.compile_mode,
+                "fused_adam": self.plan.fused_adam,
+            },
+            "selection": selection,
+            "steps_per_epoch": self.spe,
+            "total_steps": self.total,
+            "resumed_from_step": self.start_step if self.resume else 0,
+        }
+
+    def _restore(self) -> Iterator[Event]:
+        found = self.ckpts.latest()
+        if found is None:
+            raise InputError(
+                f"run {self.resume} has no checkpoint to resume from", self.ckpts.folder
+            )
+        path, payload = found
+        if payload["config_hash"] != self.config.schedule_hash():
+            raise InputError("the checkpoint was written with a different schedule", path)
+        self.engine.load_state_dict(payload)
+        set_global_rng_state(payload["rng"])
+        self.label_gen.set_state(payload["gen_label"])
+        self.step, self.real_label = int(payload["step"]), float(payload["real_label"])
+        self.ckpt_step, self.last_ckpt, self.ckpts.best = self.step, path, payload.get("best")
+        self.windows.ema = dict(payload.get("ema", {}))
+        if self.main:
+            runs.drop_metrics_after(self.ws, self.resume, self.step)
+        yield Log(f"resumed {self.resume} from step {self.step} ({path.name})")
+
+    # ------------------------------------------------------------------ loop
+    def _loop(self) -> Iterator[Event]:
+        cfg, engine = self.config, self.engine
+        t_start, status = time.perf_counter(), "finished"
+        label_t = torch.tensor(self.real_label, device=self.device)
+        self.windows.reset_clock()
+        try:
+            while self.step < self.total:
+                want_ckpt = self._check_control()
+                if self.step % self.spe == 0:  # a new epoch: draw its smoothed real label
+                    u = torch.rand((), generator=self.label_gen).item()
+                    self.real_label = (
+                        cfg.real_label_min + (cfg.real_label_max - cfg.real_label_min) * u
+                    )
+                    label_t = torch.tensor(self.real_label, device=self.device)
+                stats = (
+                    self._first_step(label_t) if self.step == self.start_step else engine(label_t)
+                )
+                self.windows.add(stats)
+                self.step += 1
+                if self.step % cfg.metrics_every == 0 or self.step == self.total:
+                    self._close_window()
+                    yield from self._emit(wait=False)
+                    yield Progress(self.step, self.total, unit="steps")
+                if self.step % self.spe == 0:  # after the window closed: it reports the lr it used
+                    engine.sched_d.step()
+                    engine.sched_g.step()
+                if self.step % cfg.sample_every == 0:
+                    yield self._fake_grid()
+                if want_ckpt or self._checkpoint_due():
+                    yield from self._checkpoint()
+        except Stopped:
+            status = "stopped"
+        except BaseException:
+            if self.main:
+                runs.set_status(self.ws, self.run_id, "failed")
+            raise
+        self._close_window()
+        yield from self._emit(wait=True)
+        if self.ckpt_step != self.step:
+            yield from self._checkpoint()
+        if self.step % cfg.sample_every != 0:
+            yield self._fake_grid()
+        if self.main:
+            runs.set_status(self.ws, self.run_id, status)
+        seconds = time.perf_counter() - t_start
+        done = (self.step - self.start_step) * cfg.batch_size * self.dist.world_size
+        yield Finished(
+            {
+                "run": self.run_id,
+                "run_dir": str(self.folder),
+                "steps": self.step,
+                "epochs": self.step // self.spe,
+                "checkpoint": str(self.last_ckpt),
+                "resumed_from_step": self.start_step if self.resume else 0,
+                "images_per_s": round(done / max(seconds, 1e-9), 1),
+                "device": str(self.device),
+                "status": status,
+            }
+        )
+
+    def _first_step(self, label_t: torch.Tensor) -> torch.Tensor:
+        """The first step compiles (if compile is on): on failure, restore and run eagerly."""
+        if not self.engine.compiled:
+            return self.engine(label_t)
+        snapshot = self.engine.snapshot()
+        try:
+            return self.engine(label_t)
+        except Exception as exc:  # torch.compile raises many kinds; eager always works
+            self.engine.load_state_dict(snapshot)
+            self.engine.use_eager()
+            self.compile_error = f"{type(exc).__name__}: {str(exc)[:300]}"
+            return self.engine(label_t)
+
+    def _check_control(self) -> bool:
+        """Stop/pause/checkpoint requests; under DDP every rank acts on the same step."""
+        if not self.dist.enabled:
+            self.control.check()
+            return self.control.take_checkpoint_request()
+        if self.step % self.config.metrics_every:
+            return False
+        import torch.distributed as dist
+
+        self.control.wait_while_paused()
+        flags = torch.tensor(
+            [float(self.control.stop_requested), float(self.control.take_checkpoint_request())],
+            device=self.device,
+        )
+        dist.all_reduce(flags, op=dist.ReduceOp.MAX)
+        if flags[0].item():
+            raise Stopped()
+        return bool(flags[1].item())
+
+    def _checkpoint_due(self) -> bool:
+        every = self.config.checkpoint_every * (
+            self.spe if self.config.checkpoint_unit == "epochs" else 1
+        )
+        return self.step % every == 0 and self.step < self.total
+
+    def _close_window(self) -> None:
+        self.windows.close(
+            self.step,
+            max(0, self.step - 1) // self.spe,
+            {
+                "lr_d": self.engine.opt_d.param_groups[0]["lr"],
+                "lr_g": self.engine.opt_g.param_groups[0]["lr"],
+            },
+        )
+
+    def _emit(self, wait: bool) -> Iterator[Event]:
+        if getattr(self, "compile_error", None):
+            yield Log(
+                f"torch.compile failed; training continues eagerly ({self.compile_error})",
+                "warning",
+            )
+            self.compile_error = None
+        for w in self.windows.ready(wait):
+            yield StepMetrics(w.step, w.epoch, w.values)
+            self.metric_rows += [(k, v, w.step) for k, v in w.values.items()]
+
+    def _fake_grid(self) -> SampleGrid:
+        return self._grid(grid(to_uint8(self.engine.sample(self.fixed_noise))), "fake")
+
+    def _grid(self, image: torch.Tensor, kind: str) -> SampleGrid:
+        arr = image.numpy()
+        if self.main:
+            name = "real.png" if kind == "real" else f"fake_step{self.step:09d}.png"
+            write_png(self.folder / "samples" / name, arr)
+        return SampleGrid(self.step, arr, kind)
+
+    def _checkpoint(self) -> Iterator[Event]:
+        yield from self._emit(wait=True)  # metrics up to this step go into the same transaction
+        path = self.ckpts.path(self.step)
+        if self.main:
+            metric, value = self._best_value()
+            payload = {
+                "format": "mammogan-checkpoint",
+                "version": 1,
+                **self.engine.state_dict(),
+                "step": self.step,
+                "epoch": self.step // self.spe,
+                "real_label": self.real_label,
+                "config_hash": self.config.schedule_hash(),
+                "rng": global_rng_state(),
+                "gen_label": self.label_gen.get_state(),
+                "ema": dict(self.windows.ema),
+                "metric": {"name": metric, "value": value},
+            }
+            path = self.ckpts.save(self.step, payload, metric, value)
+            runs.update_run(self.ws, self.run_id, self.step, metrics=self.metric_rows)
+            self.metric_rows = []
+        if self.dist.enabled:
+            torch.distributed.barrier()
+        self.ckpt_step, self.last_ckpt = self.step, path
+        yield CheckpointSaved(self.step, str(path))
+
+    def _best_value(self) -> tuple[str, float | None]:
+        name = self.config.best_metric
+        if name in EVALUATORS:
+            return name, float(EVALUATORS[name](self.engine.G, self.device))
+        return name, self.windows.latest().get(name)
+
+    def _broadcast(self, text: str) -> str:
+        if not self.dist.enabled:
+            return text
+        box = [text]
+        torch.distributed.broadcast_object_list(box, src=0)
+        return box[0]

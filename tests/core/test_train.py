@@ -1,0 +1,187 @@
+"""The trainer on a real (tiny) workspace on the CPU: events, run folder, stop, resume."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from mammogan_core.control import Control
+from mammogan_core.errors import InputError
+from mammogan_core.events import CheckpointSaved, Finished, Log, Progress, SampleGrid, StepMetrics
+from mammogan_core.training import METRIC_KEYS, preset_config, train
+from mammogan_core.training.devices import resolve_device
+
+SUMMARY_KEYS = {"run", "run_dir", "steps", "epochs", "checkpoint", "resumed_from_step"}
+
+
+def add_lesions(ws, n: int = 40, split: str = "train", seed: int = 0) -> None:
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[:128, :128]
+    blobs = [
+        np.clip(
+            255 * np.exp(-((xx - c) ** 2 + (yy - c) ** 2) / (2 * (10 + c % 20) ** 2))
+            + rng.normal(0, 20, (128, 128)),
+            0,
+            255,
+        )
+        for c in rng.integers(30, 98, n)
+    ]
+    rows = [{"label": "lesion", "lesion_type": "mass", "split": split}] * n
+    ws.add_patches(np.stack(blobs).astype(np.uint8), rows)
+
+
+def tiny(**changes):
+    # 40 patches / batch 8 = 5 steps per epoch; checkpoints every 2 steps.
+    base = dict(
+        batch_size=8,
+        epochs=2,
+        metrics_every=2,
+        sample_every=4,
+        checkpoint_every=2,
+        checkpoint_unit="steps",
+        keep_last=2,
+        lr_step_d=1,
+        lr_step_g=1,
+        lr_gamma=0.5,
+        device="cpu",
+    )
+    return preset_config("tiny", **{**base, **changes})
+
+
+def run_all(ws, config, control=None, resume=None, stop_at=None):
+    control = control or Control()
+    events = []
+    for ev in train(ws, config, control, resume=resume):
+        events.append(ev)
+        if stop_at is not None and isinstance(ev, StepMetrics) and ev.step >= stop_at:
+            control.stop()
+    return events
+
+
+def metrics(events):
+    return [
+        (e.step, e.values["loss_d"], e.values["loss_g"], e.values["lr_d"])
+        for e in events
+        if isinstance(e, StepMetrics)
+    ]
+
+
+def test_training_events_folder_and_catalogue(workspace) -> None:
+    add_lesions(workspace)
+    add_lesions(workspace, 5, split="test")  # not selected: split 'train' only
+    events = run_all(workspace, tiny())
+    assert isinstance(events[0], Log) and isinstance(events[-1], Finished)
+    grids = [e for e in events if isinstance(e, SampleGrid)]
+    assert grids[0].kind == "real" and {g.kind for g in grids[1:]} == {"fake"}
+    assert all(
+        (g.image.dtype == np.uint8 and g.image.shape == (320, 512)) or g.image.shape == (512, 512)
+        for g in grids
+    )
+    steps = [e for e in events if isinstance(e, StepMetrics)]
+    assert [m.step for m in steps] == [2, 4, 6, 8, 10]
+    assert all(
+        set(m.values) == set(METRIC_KEYS) and all(np.isfinite(list(m.values.values())))
+        for m in steps
+    )
+    assert steps[-1].values["lr_d"] == pytest.approx(2e-4 * 0.5)  # one StepLR decay after epoch 1
+    progress = [e for e in events if isinstance(e, Progress)]
+    assert progress[-1].done == progress[-1].total == 10 and progress[-1].unit == "steps"
+    summary = events[-1].summary
+    assert set(summary) >= SUMMARY_KEYS and summary["steps"] == 10 and summary["epochs"] == 2
+    assert summary["resumed_from_step"] == 0 and summary["status"] == "finished"
+    run_dir = workspace.runs_dir / summary["run"]
+    info = json.loads((run_dir / "config.json").read_text())
+    assert info["selection"]["count"] == 40 and info["train"]["preset"] == "tiny"
+    assert {"torch", "numpy", "python", "mammogan"} <= set(info["versions"])
+    ckpt_files = sorted(p.name for p in (run_dir / "checkpoints").glob("ckpt_step*.pt"))
+    assert ckpt_files == ["ckpt_step000000008.pt", "ckpt_step000000010.pt"]  # keep_last=2
+    assert (run_dir / "checkpoints" / "best.pt").is_file()
+    index = json.loads((run_dir / "checkpoints" / "checkpoints.json").read_text())
+    assert index["last"] == "ckpt_step000000010.pt" and index["best"]["metric"] == "loss_g_ema"
+    payload = torch.load(summary["checkpoint"], map_location="cpu", weights_only=True)
+    assert payload["step"] == 10 and {"opt_g", "opt_d", "sched_g", "sched_d", "rng"} <= set(payload)
+    assert (run_dir / "samples" / "real.png").is_file()
+    row = workspace.query("SELECT status, step FROM runs WHERE id=?", (summary["run"],))[0]
+    assert (row["status"], row["step"]) == ("finished", 10)
+    n = workspace.query(
+        "SELECT COUNT(*) FROM metrics WHERE run_id=? AND name='loss_g'", (summary["run"],)
+    )
+    assert n[0][0] == 5
+
+
+def test_stop_then_resume_matches_an_uninterrupted_run(workspace) -> None:
+    add_lesions(workspace)
+    full = run_all(workspace, tiny(epochs=2))
+    # Stop mid-epoch (step 4 of 10, epoch 1 of 2): label smoothing, schedulers and random
+    # streams must all continue from the checkpoint, across the epoch boundary at step 5.
+    part = run_all(workspace, tiny(epochs=2), stop_at=4)
+    first = part[-1].summary
+    assert first["status"] == "stopped" and first["steps"] == 4
+    assert any(isinstance(e, CheckpointSaved) and e.step == 4 for e in part)
+    row = workspace.query("SELECT status FROM runs WHERE id=?", (first["run"],))[0]
+    assert row["status"] == "stopped"
+    rest = run_all(workspace, None, resume=first["run"])
+    summary = rest[-1].summary
+    assert summary["run"] == first["run"] and summary["steps"] == 10 == full[-1].summary["steps"]
+    assert summary["resumed_from_step"] == 4
+    resumed = metrics(part) + metrics(rest)
+    assert [m[0] for m in resumed] == [m[0] for m in metrics(full)]
+    np.testing.assert_allclose(
+        np.array(resumed)[:, 1:], np.array(metrics(full))[:, 1:], rtol=1e-4, atol=1e-5
+    )
+    a = torch.load(full[-1].summary["checkpoint"], weights_only=True)["generator"]
+    b = torch.load(summary["checkpoint"], weights_only=True)["generator"]
+    for k in a:
+        torch.testing.assert_close(a[k], b[k], rtol=1e-4, atol=1e-5)
+
+
+def test_checkpoint_on_request(workspace) -> None:
+    add_lesions(workspace)
+    control = Control()
+    control.request_checkpoint()
+    events = run_all(workspace, tiny(checkpoint_every=100), control=control)
+    saved = [e.step for e in events if isinstance(e, CheckpointSaved)]
+    assert saved == [1, 10]  # the request (after the first step) and the end
+
+
+def test_resume_refuses_a_different_schedule(workspace) -> None:
+    add_lesions(workspace)
+    run = run_all(workspace, tiny(epochs=1))[-1].summary["run"]
+    with pytest.raises(InputError, match="batch_size"):
+        run_all(workspace, tiny(epochs=1, batch_size=4), resume=run)
+    with pytest.raises(InputError, match="no training run"):
+        run_all(workspace, None, resume="nope")
+
+
+def test_empty_selection_is_an_input_error(workspace) -> None:
+    add_lesions(workspace, 4)
+    with pytest.raises(InputError, match="no patches match"):
+        run_all(workspace, tiny(lesion_types=("calcification",)))
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_cuda_requested_when_absent() -> None:
+    with pytest.raises(
+        InputError, match=r"CUDA was requested but torch.cuda.is_available\(\) is False"
+    ):
+        resolve_device("cuda:0")
+    assert resolve_device("auto").type in ("cpu", "mps")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+@pytest.mark.parametrize("compile_mode", ["off", "default"])
+def test_cuda_training_bf16_and_compile_fallback(workspace, compile_mode: str) -> None:
+    add_lesions(workspace)
+    events = run_all(workspace, tiny(device="cuda", compile=compile_mode))
+    summary = events[-1].summary
+    assert summary["device"].startswith("cuda") and summary["steps"] == 10
+    assert all(
+        np.isfinite(list(e.values.values())).all() for e in events if isinstance(e, StepMetrics)
+    )
+    info = json.loads((workspace.runs_dir / summary["run"] / "config.json").read_text())
+    assert info["speed"]["amp"] == "torch.bfloat16" and info["speed"]["fused_adam"]
+    payload = torch.load(summary["checkpoint"], map_location="cpu", weights_only=True)
+    assert payload["step"] == 10

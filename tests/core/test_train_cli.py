@@ -1,0 +1,130 @@
+"""`mammogan train` / `mammogan generate`: --json summaries, PNG output, exit codes, and a run
+killed with SIGKILL that resumes from its last checkpoint."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from mammogan_core.cli.main import run_cli
+from mammogan_core.models import build_models
+from mammogan_core.workspace import Workspace
+
+from .test_train import SUMMARY_KEYS, add_lesions
+
+TRAIN = ["train", "--preset", "tiny", "--device", "cpu", "--json", "--quiet"]
+
+
+def json_tail(capsys) -> dict:
+    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def ws_path(workspace):
+    add_lesions(workspace)
+    return str(workspace.root)
+
+
+def test_train_and_generate_from_the_run(ws_path, tmp_path, capsys) -> None:
+    assert run_cli([*TRAIN, "--workspace", ws_path, "--epochs", "1"]).exit_code == 0
+    summary = json_tail(capsys)
+    assert (
+        set(summary) >= SUMMARY_KEYS and summary["steps"] == 3 and summary["resumed_from_step"] == 0
+    )
+    out = tmp_path / "synthetic"
+    code = run_cli(
+        [
+            "generate",
+            "--workspace",
+            ws_path,
+            "--run",
+            summary["run"],
+            "--checkpoint",
+            "last",
+            "--n",
+            "5",
+            "--out",
+            str(out),
+            "--json",
+        ]
+    ).exit_code
+    assert code == 0
+    gen = json_tail(capsys)
+    assert gen["n"] == 5 and gen["out"] == str(out) and len(gen["files"]) == 5
+    for f in gen["files"]:
+        img = np.asarray(Image.open(f))
+        assert img.dtype == np.uint8 and img.shape == (128, 128)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["n"] == 5 and manifest["source"]["run"] == summary["run"]
+
+
+def test_generate_from_weights_without_workspace(tmp_path, capsys) -> None:
+    g, _, _ = build_models("alyafi2020")
+    weights = tmp_path / "malign_mass_gen"
+    torch.save(g.state_dict(), weights)
+    out = tmp_path / "out"
+    assert (
+        run_cli(
+            ["generate", "--weights", str(weights), "--n", "2", "--out", str(out), "--json"]
+        ).exit_code
+        == 0
+    )
+    assert len(json_tail(capsys)["files"]) == 2
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"PK not really")
+    assert (
+        run_cli(["generate", "--weights", str(bad), "--n", "2", "--out", str(out)]).exit_code == 2
+    )
+    assert "bad.pt" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_cuda_requested_when_absent_exits_2(ws_path, capsys) -> None:
+    assert run_cli([*TRAIN, "--workspace", ws_path, "--device", "cuda"]).exit_code == 2
+    err = capsys.readouterr().err
+    assert "CUDA was requested but torch.cuda.is_available() is False" in err
+
+
+def test_sigkill_then_resume_completes(ws_path, capsys) -> None:
+    # 40 patches / batch 16 = 3 steps per epoch, 10 epochs = 30 steps, a checkpoint every 2.
+    args = [
+        "--workspace",
+        ws_path,
+        "--epochs",
+        "10",
+        "--checkpoint-every",
+        "2",
+        "--checkpoint-unit",
+        "steps",
+    ]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mammogan_core", *TRAIN, *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    runs = Workspace.open(ws_path)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(runs.runs_dir.glob("*/checkpoints/ckpt_step*.pt")):
+            assert proc.poll() is None and time.monotonic() < deadline, "no checkpoint appeared"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+        (run_id,) = [p.name for p in runs.runs_dir.iterdir()]
+        row = runs.query("SELECT status, step FROM runs WHERE id=?", (run_id,))[0]
+    finally:
+        runs.close()
+    assert row["status"] == "running" and row["step"] < 30  # killed mid-run, no clean exit
+    assert run_cli([*TRAIN, "--workspace", ws_path, "--resume", run_id]).exit_code == 0
+    summary = json_tail(capsys)
+    assert summary["run"] == run_id and summary["steps"] == 30 and summary["epochs"] == 10
+    assert 2 <= summary["resumed_from_step"] < 30
