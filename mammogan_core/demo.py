@@ -19,6 +19,7 @@ from .workspace import Workspace
 
 DEMO_IMAGES = 40
 DEMO_SEED = 2020
+DEMO_EPOCHS = 300  # the tiny preset on ~25 lesion patches: about a minute on 2 CPU cores
 _DONE_KEY = "demo_complete"
 
 
@@ -90,13 +91,24 @@ def demo_steps(
 
 
 def _train_step(ws: Workspace, control: Control, seed: int, epochs: int | None) -> Iterator[Event]:
-    from .training import latest_resumable_run, train, preset_config
+    """Train the tiny preset, or resume the demo's interrupted run, or skip a finished one."""
+    from .errors import InputError
+    from .training import preset_config, train
+    from .training.runs import find_checkpoint, list_runs
 
-    run = latest_resumable_run(ws)
-    config = preset_config("tiny", seed=seed)
-    if epochs is not None:
-        config = config.replace(epochs=epochs)
-    yield from train(ws, config, control, resume=run)
+    runs = list_runs(ws)
+    if runs and runs[-1]["status"] == "finished":
+        yield Log(f"training already finished ({runs[-1]['id']})")
+        return
+    resume = None
+    if runs:
+        try:
+            find_checkpoint(ws, runs[-1]["id"], "last")
+            resume = runs[-1]["id"]
+        except InputError:  # killed before its first checkpoint: start again
+            resume = None
+    config = preset_config("tiny", seed=seed, epochs=epochs or DEMO_EPOCHS)
+    yield from train(ws, None if resume else config, control, resume=resume)
 
 
 def run_demo(folder: str | Path, control: Control | None = None, **kwargs: Any) -> dict[str, Any]:

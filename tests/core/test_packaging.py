@@ -62,3 +62,11 @@ def test_installed_wheel_imports_from_elsewhere(wheel, tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "True"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    blocks = [b.split("```")[0] for b in readme.split("```bash")[1:]]
+    commands = [ln for b in blocks for ln in b.splitlines() if ln and not ln.startswith("#")]
+    assert len(commands) == 2, "the quick start has exactly two commands"
+    assert commands[1] in (ROOT / ".ci" / "run").read_text()
