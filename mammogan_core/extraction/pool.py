@@ -1,0 +1,130 @@
+"""Run image tasks in worker processes, a bounded number in flight, results in completion order.
+
+'spawn' worker processes: safe from a GUI process with threads (fork would copy its locks), and
+the same on every platform. At most 2 x workers images are in flight, so memory stays at a few
+decoded images per worker; the pool is replaced every RECYCLE_EVERY images to bound any slow
+growth (decoder plugins). Not with `max_tasks_per_child`: it can deadlock on Python 3.11 to
+3.14 (CPython gh-115634).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+
+from ..control import Control, Stopped
+from ..errors import MammoganError
+from .worker import ImageResult, ImageTask, failed_result, process_image
+
+RECYCLE_EVERY = 1000  # images per pool
+MAX_POOL_RESTARTS = 3  # in a row without one image done: the workers cannot start at all
+_M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4  # glibc mallopt parameters
+KEEP_FREED_BYTES = 256 * 2**20
+
+
+def keep_freed_memory() -> None:
+    """Worker initialiser: glibc hands each freed image buffer (tens of MB) back to the OS, and
+    the next image page-faults it in again, which costs about as much as decoding an
+    uncompressed mammogram. Keep up to 256 MB of freed heap for reuse instead (the pool is
+    recycled every RECYCLE_EVERY images anyway). A no-op where libc is not glibc."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    libc.mallopt(_M_MMAP_MAX, 0)
+    libc.mallopt(_M_TRIM_THRESHOLD, KEEP_FREED_BYTES)
+
+
+POLL_S = 0.2  # how often a stop / pause request is noticed while images decode
+
+
+class TaskRunner:
+    """`results(tasks)` yields one ImageResult per task that was run. After a stop request the
+    images in flight are finished (and yielded), the rest are not started, and `stopped` is set.
+    workers=0 runs in this process (debugging, tiny workspaces)."""
+
+    def __init__(self, workers: int, control: Control) -> None:
+        self.workers = max(0, int(workers))
+        self.control = control
+        self.stopped = False
+
+    def _check(self) -> bool:
+        """False once a stop was requested."""
+        if not self.stopped:
+            try:
+                self.control.check()
+            except Stopped:
+                self.stopped = True
+        return not self.stopped
+
+    def results(self, tasks: Iterable[ImageTask]) -> Iterator[ImageResult]:
+        if self.workers == 0:
+            for task in tasks:
+                if not self._check():
+                    return
+                yield process_image(task)
+            return
+        pending = iter(tasks)
+        inflight: dict[Future[ImageResult], ImageTask] = {}
+        pool = self._pool()
+        restarts = submitted = 0
+        try:
+            while True:
+                if self._check():
+                    if submitted >= RECYCLE_EVERY and not inflight:
+                        pool.shutdown(wait=True)
+                        pool, submitted = self._pool(), 0
+                    while submitted < RECYCLE_EVERY and len(inflight) < 2 * self.workers:
+                        task = next(pending, None)
+                        if task is None:
+                            break
+                        inflight[pool.submit(process_image, task)] = task
+                        submitted += 1
+                else:
+                    for f in [f for f in inflight if f.cancel()]:
+                        del inflight[f]
+                if not inflight:
+                    return
+                done, _ = wait(inflight, timeout=POLL_S, return_when=FIRST_COMPLETED)
+                broken = False
+                for f in done:
+                    task = inflight.pop(f)
+                    try:
+                        result = f.result()
+                        restarts = 0
+                        yield result
+                    except BrokenProcessPool:
+                        broken = True
+                        yield failed_result(
+                            task,
+                            "the worker process died (out of memory, or a "
+                            "decoder crashed on this or a concurrent image)",
+                        )
+                if broken:  # every future of a broken pool fails: report them, start afresh
+                    for f, task in list(inflight.items()):
+                        del inflight[f]
+                        yield failed_result(
+                            task,
+                            "the worker process died while this image was "
+                            "in flight; run extract again to retry it",
+                        )
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    restarts, submitted = restarts + 1, 0
+                    if restarts > MAX_POOL_RESTARTS:
+                        raise MammoganError(
+                            "the extraction worker processes keep dying before finishing any "
+                            "image: out of memory, a decoder crashing on every file, or a "
+                            "script that starts extraction without an "
+                            "`if __name__ == '__main__':` guard"
+                        )
+                    pool = self._pool()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self.workers, mp_context=get_context("spawn"), initializer=keep_freed_memory
+        )
