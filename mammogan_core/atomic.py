@@ -23,10 +23,13 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def _umask() -> int:
+def _read_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+_FILE_MODE = 0o666 & ~_read_umask()  # read once: os.umask is process-wide, not thread-safe
 
 
 @contextlib.contextmanager
@@ -37,7 +40,7 @@ def atomic_open(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, _FILE_MODE)
         with os.fdopen(fd, mode) as fh:
             yield fh
             fh.flush()

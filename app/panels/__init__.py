@@ -14,7 +14,7 @@ PANELS: list[tuple[str, str, str | None, str]] = [
     ("browse", "Browse", "app.panels.browse:BrowsePanel",
      "View mammograms with window/level, findings and patch overlays, and browse every "
      "extracted patch in a fast thumbnail grid."),
-    ("train", "Train", None,
+    ("train", "Train", "app.panels.train:TrainPanel",
      "Train the DCGAN in the background with live loss curves, sample grids and checkpoints."),
     ("evaluate", "Evaluate", None,
      "Compare real and synthetic patches: grids, t-SNE maps, FID/KID, diversity and "
