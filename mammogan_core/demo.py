@@ -107,7 +107,8 @@ def _train_step(ws: Workspace, control: Control, seed: int, epochs: int | None) 
             resume = runs[-1]["id"]
         except InputError:  # killed before its first checkpoint: start again
             resume = None
-    config = preset_config("tiny", seed=seed, epochs=epochs or DEMO_EPOCHS)
+    # checkpoints every 25 epochs: an epoch of the demo is only a couple of steps
+    config = preset_config("tiny", seed=seed, epochs=epochs or DEMO_EPOCHS, checkpoint_every=25)
     yield from train(ws, None if resume else config, control, resume=resume)
 
 

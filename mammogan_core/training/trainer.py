@@ -110,9 +110,8 @@ class _Session:
             f"run {self.run_id}: {selection['count']} patches, {self.spe} steps per epoch, "
             f"{self.total} steps"
         )
-        real = to_uint8(
-            data[torch.randperm(data.shape[0], generator=noise_gen)[:GRID_N].to(self.device)]
-        )
+        # `data` is already uint8 pixels: only generated images need to_uint8.
+        real = data[torch.randperm(data.shape[0], generator=noise_gen)[:GRID_N].to(self.device)]
         yield self._grid(grid(real), "real")
         yield from self._loop()
 

@@ -76,6 +76,10 @@ def test_training_events_folder_and_catalogue(workspace) -> None:
     assert isinstance(events[0], Log) and isinstance(events[-1], Finished)
     grids = [e for e in events if isinstance(e, SampleGrid)]
     assert grids[0].kind == "real" and {g.kind for g in grids[1:]} == {"fake"}
+    # the real grid shows the stored pixels (blobs on a dark background), not a saturated copy
+    stored = workspace.patch_pixels([r[0] for r in workspace.query("SELECT id FROM patches")])
+    assert abs(float(grids[0].image[:64].mean()) - float(stored.mean())) < 40
+    assert grids[0].image.min() < 50
     assert all(
         (g.image.dtype == np.uint8 and g.image.shape == (320, 512)) or g.image.shape == (512, 512)
         for g in grids
