@@ -195,7 +195,11 @@ def test_browse_panel_opens_a_patch_in_its_mammogram(qtbot, main_window, tmp_pat
         panel.browser.detail.open_button.click()
     assert sig.args == [1] and panel.tabs.currentWidget() is panel.viewer
     (x0, x1), (y0, y1) = panel.viewer.canvas.view.viewRange()
-    assert x0 <= 86 and x1 >= 214 and y0 <= 136 and y1 >= 264 and x1 - x0 < 600
+    # the patch box (86..214, 136..264) is whole, centred, and zoomed in on (the window's
+    # aspect decides how much context shows beside it)
+    assert x0 <= 86 and x1 >= 214 and y0 <= 136 and y1 >= 264
+    assert abs((x0 + x1) / 2 - 150) < 5 and abs((y0 + y1) / 2 - 200) < 5
+    assert min(x1 - x0, y1 - y0) < 500  # the whole image is 600 px tall
     # other panels reach the viewer the same way
     with qtbot.waitSignal(panel.viewer.image_shown, timeout=10_000) as sig:
         main_window.ctx.show_panel("browse", image_id=2)
