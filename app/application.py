@@ -58,6 +58,7 @@ def launch(
         window.show_panel(panel)
     window.show()
     if screenshot:
+
         def grab() -> None:
             Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
             ok = window.grab().save(screenshot)

@@ -35,4 +35,3 @@ class AppContext(QObject):
 
     def log(self, level: str, message: str) -> None:
         self.tasks.log.emit(level, message)
-

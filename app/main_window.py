@@ -94,7 +94,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&New workspace…", QKeySequence.StandardKey.New, self.new_workspace)
-        self._action(file_menu, "&Open workspace…", QKeySequence.StandardKey.Open, self.choose_workspace)
+        self._action(
+            file_menu, "&Open workspace…", QKeySequence.StandardKey.Open, self.choose_workspace
+        )
         self._action(file_menu, "Open the &demo", "Ctrl+D", self.open_demo)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -190,7 +192,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def new_workspace(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Choose an empty folder for the new workspace")
+        path = QFileDialog.getExistingDirectory(
+            self, "Choose an empty folder for the new workspace"
+        )
         if not path:
             return
         try:
@@ -208,9 +212,7 @@ class MainWindow(QMainWindow):
         if is_complete_demo(folder):
             self.open_workspace(folder)
             return
-        task = self.ctx.tasks.start(
-            "Demo", lambda control: demo_steps(folder, control, train=True)
-        )
+        task = self.ctx.tasks.start("Demo", lambda control: demo_steps(folder, control, train=True))
         task.finished.connect(lambda summary: summary.get("stopped") or self.open_workspace(folder))
 
     # ---------------------------------------------------------------- log and errors

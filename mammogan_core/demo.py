@@ -69,13 +69,17 @@ def demo_steps(
         yield Log("2/4 importing the corpus and its annotation CSV")
         yield from _forward(
             import_dataset(ws, corpus, "generic", corpus / "annotations.csv", control),
-            results, "import",
+            results,
+            "import",
         )
         control.check()
         yield Log("3/4 extracting lesion and normal-tissue patches")
         yield from _forward(
-            extract_patches(ws, ExtractParams(seed=seed), control, workers=min(2, os.cpu_count() or 1)),
-            results, "extract",
+            extract_patches(
+                ws, ExtractParams(seed=seed), control, workers=min(2, os.cpu_count() or 1)
+            ),
+            results,
+            "extract",
         )
         control.check()
         if train:
@@ -83,7 +87,9 @@ def demo_steps(
             yield from _forward(_train_step(ws, control, seed, train_epochs), results, "train")
         if not control.stop_requested:
             with ws.transaction() as conn:
-                conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (_DONE_KEY,))
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (_DONE_KEY,)
+                )
         summary = {"workspace": str(ws.root), **ws.counts(), "steps": results}
     finally:
         ws.close()

@@ -8,7 +8,9 @@ from typing import Any
 from .events import Event, Finished
 
 
-def drive(events: Iterable[Event], on_event: Callable[[Event], None] | None = None) -> dict[str, Any]:
+def drive(
+    events: Iterable[Event], on_event: Callable[[Event], None] | None = None
+) -> dict[str, Any]:
     """Consume all events; return the summary of the last `Finished` (empty if none came)."""
     summary: dict[str, Any] = {}
     for event in events:

@@ -57,7 +57,9 @@ def initialise(conn: sqlite3.Connection, app_version: str) -> None:
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
         )
-        conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('created_at', ?)", (utc_now(),))
+        conn.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('created_at', ?)", (utc_now(),)
+        )
         conn.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('app_version', ?)", (app_version,)
         )
@@ -92,6 +94,4 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
         with transaction(conn):
             for statement in _split_sql(MIGRATIONS[version]):
                 conn.execute(statement)
-            conn.execute(
-                "UPDATE meta SET value=? WHERE key='schema_version'", (str(version),)
-            )
+            conn.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(version),))

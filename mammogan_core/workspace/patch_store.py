@@ -40,7 +40,9 @@ class PatchStore:
         if cap == 0:
             return None
         if self._map is None or self._map.shape[0] != cap:
-            self._map = np.memmap(self.path, dtype=self.dtype, mode="r+", shape=(cap, self.size, self.size))
+            self._map = np.memmap(
+                self.path, dtype=self.dtype, mode="r+", shape=(cap, self.size, self.size)
+            )
         return self._map
 
     def read(self, indices: int | np.ndarray | list[int] | slice) -> np.ndarray:

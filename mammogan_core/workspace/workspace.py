@@ -1,12 +1,12 @@
 """A workspace: one folder holding one study.
 
-    <workspace>/
-      workspace.json        marker (format name, created_at)
-      catalogue.sqlite      images, findings, patches, runs, metrics, reviews, exports
-      patches/pixels_u8.bin memory-mapped N x 128 x 128 patch store (+ pixels_u16.bin variant)
-      data/                 images that live inside the workspace (the demo corpus)
-      runs/                 one folder per training run / experiment
-      exports/              exported datasets
+<workspace>/
+  workspace.json        marker (format name, created_at)
+  catalogue.sqlite      images, findings, patches, runs, metrics, reviews, exports
+  patches/pixels_u8.bin memory-mapped N x 128 x 128 patch store (+ pixels_u16.bin variant)
+  data/                 images that live inside the workspace (the demo corpus)
+  runs/                 one folder per training run / experiment
+  exports/              exported datasets
 """
 
 from __future__ import annotations
@@ -30,13 +30,30 @@ MARKER = "workspace.json"
 FORMAT_NAME = "mammogan-workspace"
 
 PATCH_COLUMNS = (
-    "label", "image_id", "finding_id", "lesion_type", "x0", "y0", "x1", "y1", "split", "params",
+    "label",
+    "image_id",
+    "finding_id",
+    "lesion_type",
+    "x0",
+    "y0",
+    "x1",
+    "y1",
+    "split",
+    "params",
 )
 
 
 # What a creation killed before its marker was written can have left behind.
-_LAYOUT_ENTRIES = {"patches", "data", "runs", "exports", "catalogue.sqlite",
-                   "catalogue.sqlite-wal", "catalogue.sqlite-shm", "catalogue.sqlite-journal"}
+_LAYOUT_ENTRIES = {
+    "patches",
+    "data",
+    "runs",
+    "exports",
+    "catalogue.sqlite",
+    "catalogue.sqlite-wal",
+    "catalogue.sqlite-shm",
+    "catalogue.sqlite-journal",
+}
 
 
 def _only_layout_entries(root: Path) -> bool:
@@ -202,7 +219,9 @@ class Workspace:
                 conn.execute(sql, params)
         return ids
 
-    def patch_pixels(self, patch_ids: Sequence[int] | np.ndarray, dtype: str = "uint8") -> np.ndarray:
+    def patch_pixels(
+        self, patch_ids: Sequence[int] | np.ndarray, dtype: str = "uint8"
+    ) -> np.ndarray:
         """Pixels of the given patches (N x 128 x 128), in the order given."""
         ids = [int(i) for i in patch_ids]
         if not ids:

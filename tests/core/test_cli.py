@@ -60,4 +60,9 @@ def test_json_is_the_last_line(tmp_path, capsys):
     assert outcome.exit_code == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert json.loads(last)["panel"] == "data"
-    assert outcome.gui == {"workspace": str(tmp_path), "panel": "data", "screenshot": None, "size": [1400, 900]}
+    assert outcome.gui == {
+        "workspace": str(tmp_path),
+        "panel": "data",
+        "screenshot": None,
+        "size": [1400, 900],
+    }

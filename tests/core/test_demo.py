@@ -22,17 +22,30 @@ def test_demo_runs_every_step_and_is_idempotent(tmp_path):
     assert summary["steps"]["train"]["status"] == "finished"
     assert is_complete_demo(tmp_path / "demo")
     again = run_demo(tmp_path / "demo", n_images=4, seed=3, train_epochs=2)
-    assert {k: again[k] for k in ("images", "findings", "lesion_patches", "normal_patches", "runs")} == {
-        k: summary[k] for k in ("images", "findings", "lesion_patches", "normal_patches", "runs")
-    }
+    assert {
+        k: again[k] for k in ("images", "findings", "lesion_patches", "normal_patches", "runs")
+    } == {k: summary[k] for k in ("images", "findings", "lesion_patches", "normal_patches", "runs")}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kill_after_s", [1.5, 4.0])
 def test_demo_killed_at_any_moment_reopens_and_completes(tmp_path, kill_after_s):
     folder = tmp_path / "demo"
-    cmd = [sys.executable, "-m", "mammogan_core", "demo", "--workspace", str(folder), "--no-gui",
-           "--images", "4", "--epochs", "30", "--quiet", "--json"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "mammogan_core",
+        "demo",
+        "--workspace",
+        str(folder),
+        "--no-gui",
+        "--images",
+        "4",
+        "--epochs",
+        "30",
+        "--quiet",
+        "--json",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(kill_after_s)
     proc.send_signal(signal.SIGKILL)

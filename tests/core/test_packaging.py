@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_package_is_listed_in_pyproject():
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
     on_disk = {
         ".".join(p.parent.relative_to(ROOT).parts)
         for top in ("mammogan_core", "app")
@@ -28,17 +30,32 @@ def test_every_package_is_listed_in_pyproject():
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
-         "-q", "-w", str(out)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(ROOT),
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return next(out.glob("mammogan-*.whl"))
 
 
 def test_wheel_holds_all_modules_and_resources(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    sources = {p.relative_to(ROOT).as_posix() for top in ("mammogan_core", "app")
-               for p in (ROOT / top).rglob("*.py")}
+    sources = {
+        p.relative_to(ROOT).as_posix()
+        for top in ("mammogan_core", "app")
+        for p in (ROOT / top).rglob("*.py")
+    }
     assert sources - names == set()
     assert "mammogan_core/workspace/schema.sql" in names
     assert "mammogan_resources/style.qss" in names
@@ -48,8 +65,20 @@ def test_wheel_holds_all_modules_and_resources(wheel):
 def test_installed_wheel_imports_from_elsewhere(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     code = (
         "import app.entry, mammogan_core.workspace, importlib.resources as r\n"
@@ -57,8 +86,17 @@ def test_installed_wheel_imports_from_elsewhere(wheel, tmp_path):
         "print(r.files('mammogan_resources').joinpath('style.qss').is_file())\n"
     )
     out = subprocess.run(
-        [sys.executable, "-I", "-c", "import sys; sys.path.insert(0, sys.argv[1]);" + code, str(target)],
-        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        [
+            sys.executable,
+            "-I",
+            "-c",
+            "import sys; sys.path.insert(0, sys.argv[1]);" + code,
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "True"

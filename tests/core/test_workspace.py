@@ -21,7 +21,13 @@ def test_create_makes_layout_and_reopens(tmp_path):
     assert json.loads((ws.root / "workspace.json").read_text())["format"] == "mammogan-workspace"
     ws.close()
     again = Workspace.open(tmp_path / "study")
-    assert again.counts() == {"images": 0, "findings": 0, "lesion_patches": 0, "normal_patches": 0, "runs": 0}
+    assert again.counts() == {
+        "images": 0,
+        "findings": 0,
+        "lesion_patches": 0,
+        "normal_patches": 0,
+        "runs": 0,
+    }
     again.close()
 
 
@@ -59,8 +65,19 @@ def test_damaged_catalogue_is_a_clear_error(tmp_path):
 
 
 def _rows(n, label="lesion"):
-    return [{"label": label, "lesion_type": "mass" if label == "lesion" else None, "x0": i, "y0": 0,
-             "x1": i + 128, "y1": 128, "split": "train", "params": {"scale": "box"}} for i in range(n)]
+    return [
+        {
+            "label": label,
+            "lesion_type": "mass" if label == "lesion" else None,
+            "x0": i,
+            "y0": 0,
+            "x1": i + 128,
+            "y1": 128,
+            "split": "train",
+            "params": {"scale": "box"},
+        }
+        for i in range(n)
+    ]
 
 
 def test_patches_round_trip_and_grow(workspace):
@@ -73,7 +90,9 @@ def test_patches_round_trip_and_grow(workspace):
     assert workspace.counts()["lesion_patches"] == 5
     assert workspace.counts()["normal_patches"] == 4100
     np.testing.assert_array_equal(workspace.patch_pixels(ids), first)
-    np.testing.assert_array_equal(workspace.patch_pixels([ids2[-1], ids[0]]), np.stack([second[-1], first[0]]))
+    np.testing.assert_array_equal(
+        workspace.patch_pixels([ids2[-1], ids[0]]), np.stack([second[-1], first[0]])
+    )
     params = workspace.query("SELECT params FROM patches WHERE id=?", (ids[0],))[0][0]
     assert json.loads(params) == {"scale": "box"}
 

@@ -116,9 +116,23 @@ def test_screenshot_command_renders_a_panel(tmp_path):
     Workspace.create(tmp_path / "ws").close()
     shot = tmp_path / "train.png"
     out = subprocess.run(
-        [sys.executable, "-m", "app.entry", "gui", "--workspace", str(tmp_path / "ws"),
-         "--panel", "train", "--screenshot", str(shot), "--size", "900x600"],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "app.entry",
+            "gui",
+            "--workspace",
+            str(tmp_path / "ws"),
+            "--panel",
+            "train",
+            "--screenshot",
+            str(shot),
+            "--size",
+            "900x600",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert out.returncode == 0, out.stderr
     from PySide6.QtGui import QImage

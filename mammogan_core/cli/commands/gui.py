@@ -20,7 +20,9 @@ PANELS = ("welcome", "data", "browse", "train", "evaluate", "experiment", "revie
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--panel", choices=PANELS, default=None, help="the panel to show first")
-    p.add_argument("--screenshot", metavar="FILE.png", help="render the window to FILE.png and exit")
+    p.add_argument(
+        "--screenshot", metavar="FILE.png", help="render the window to FILE.png and exit"
+    )
     p.add_argument("--size", default="1400x900", help="window size WxH for screenshots")
 
 
@@ -31,8 +33,14 @@ def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
         w, h = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         raise InputError(f"--size must look like 1400x900, not {args.size!r}") from None
-    yield Finished({"workspace": args.workspace, "panel": args.panel, "screenshot": args.screenshot,
-                    "size": [w, h]})
+    yield Finished(
+        {
+            "workspace": args.workspace,
+            "panel": args.panel,
+            "screenshot": args.screenshot,
+            "size": [w, h],
+        }
+    )
 
 
 def gui_request(args: argparse.Namespace, summary: dict[str, Any]) -> dict[str, Any]:
