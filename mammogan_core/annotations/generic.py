@@ -17,6 +17,11 @@ from .schema import AnnotationSet, Box, Circle, Finding, Geometry, Mask, Skipped
 from .tables import coords, finding_type, is_empty, laterality, pathology, read_table, view
 
 MANIFEST = "manifest.csv"
+# The full column set, in the order writers (the phantom corpus, test samples) use.
+COLUMNS = (
+    "image", "patient_id", "laterality", "view", "label", "pathology",
+    "x1", "y1", "x2", "y2", "cx", "cy", "r", "mask",
+)  # fmt: skip
 NORMAL_LABELS = {"", "normal", "none", "no finding", "negative", "healthy"}
 
 

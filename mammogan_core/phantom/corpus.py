@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..annotations.generic import COLUMNS as GENERIC_COLUMNS
 from ..atomic import atomic_write_text
 from ..control import Control, Stopped
 from ..errors import InputError
@@ -25,22 +26,7 @@ from .dicom_writer import is_complete, write_dicom
 from .plan import ImagePlan, plan_corpus
 from .render import render, stored_geometry
 
-ANNOTATION_COLUMNS = (
-    "image",
-    "patient_id",
-    "laterality",
-    "view",
-    "label",
-    "pathology",
-    "x1",
-    "y1",
-    "x2",
-    "y2",
-    "cx",
-    "cy",
-    "r",
-    "mask",
-)
+ANNOTATION_COLUMNS = GENERIC_COLUMNS
 MANIFEST_COLUMNS = (
     "image",
     "patient_id",

@@ -7,25 +7,9 @@ from pathlib import Path
 import numpy as np
 import PIL.Image
 
+from ...annotations.generic import COLUMNS
 from ...io.dicom_write import synthetic_breast
 from .common import SIZE, write_csv
-
-GENERIC_HEADER = (
-    "image",
-    "patient_id",
-    "laterality",
-    "view",
-    "label",
-    "pathology",
-    "x1",
-    "y1",
-    "x2",
-    "y2",
-    "cx",
-    "cy",
-    "r",
-    "mask",
-)
 
 
 def write_generic(root: Path) -> Path:
@@ -93,7 +77,7 @@ def write_generic(root: Path) -> Path:
         ("img/b.png", "p2", "R", "MLO", "mass", "", 300, 300, 340, 340, e, e, e, e),  # outside
         ("img/missing.png", "p9", "L", "CC", "mass", "", 1, 1, 5, 5, e, e, e, e),
     ]
-    write_csv(root / "labels.csv", GENERIC_HEADER, rows)
+    write_csv(root / "labels.csv", COLUMNS, rows)
     write_csv(
         root / "manifest.csv",
         ("image", "patient_id", "laterality", "view"),
