@@ -212,8 +212,13 @@ class MainWindow(QMainWindow):
         if is_complete_demo(folder):
             self.open_workspace(folder)
             return
-        task = self.ctx.tasks.start("Demo", lambda control: demo_steps(folder, control, train=True))
-        task.finished.connect(lambda summary: summary.get("stopped") or self.open_workspace(folder))
+        task = self.ctx.tasks.start("Demo", lambda control: demo_steps(folder, control))
+
+        def opened(summary: dict) -> None:
+            if not summary.get("stopped"):
+                self.open_workspace(folder)
+
+        task.finished.connect(opened)
 
     # ---------------------------------------------------------------- log and errors
     @Slot(str, str)
