@@ -1,0 +1,286 @@
+"""Train: the hyperparameter form, Start / Pause / Stop / Checkpoint now, live curves and sample
+grids, the workspace's runs (resume one) and a latent explorer.
+
+Training runs through `ctx.tasks` (a worker thread); torch is imported there, when training
+starts, never while the panel is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mammogan_core.control import Control
+from mammogan_core.events import CheckpointSaved, Event, SampleGrid, StepMetrics
+from mammogan_core.training import train
+
+from ..context import AppContext
+from ..training_view.form import HyperparameterForm
+from ..training_view.latent_view import LatentExplorer
+from ..training_view.live import LiveView
+from ..training_view.runs import RunsList
+from ..training_view.status import TrainingStatus
+from ..workers import Task
+from .base import Panel
+
+RESUMABLE = ("stopped", "failed")
+_COUNTS_SQL = "SELECT label, lesion_type, split, COUNT(*) FROM patches GROUP BY 1, 2, 3"
+
+
+class TrainPanel(Panel):
+    title = "Train"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._task: Task | None = None
+        self._stopping = False
+        self._known_runs: set[str] = set()
+        self._run_id: str | None = None
+        self.shortcuts: dict[str, QShortcut] = {}
+
+        self.form = HyperparameterForm()
+        scroll = QScrollArea()
+        scroll.setWidget(self.form)
+        scroll.setWidgetResizable(True)
+        self.start_button = self._button(
+            "Start", "Start training with these settings", "Ctrl+Return"
+        )
+        self.start_button.setObjectName("primaryButton")
+        # The shared style colours primary buttons the same when disabled: tell them apart here.
+        self.setStyleSheet(
+            "QPushButton#primaryButton:disabled { background: #a9bccf; color: #eef2f6; }"
+        )
+        self.pause_button = self._button("Pause", "Pause or resume training", "Space")
+        self.pause_button.setCheckable(True)
+        self.stop_button = self._button(
+            "Stop", "Stop training; a checkpoint is saved first", "Ctrl+."
+        )
+        self.checkpoint_button = self._button(
+            "Checkpoint now", "Save a checkpoint at the next step", "Ctrl+S"
+        )
+        self.reason_label = QLabel()
+        self.reason_label.setWordWrap(True)
+        self.reason_label.setStyleSheet("color: #c0392b;")
+        buttons = QGridLayout()
+        for i, b in enumerate(
+            (self.start_button, self.pause_button, self.stop_button, self.checkpoint_button)
+        ):
+            buttons.addWidget(b, i // 2, i % 2)
+        left = QWidget()
+        left_lay = QVBoxLayout(left)
+        left_lay.setContentsMargins(0, 0, 6, 0)
+        left_lay.addWidget(scroll, 1)
+        left_lay.addLayout(buttons)
+        left_lay.addWidget(self.reason_label)
+        left.setMinimumWidth(260)  # the form scrolls sideways in a small window
+
+        self.live = LiveView()
+        self.resume_button = self._button(
+            "Resume selected run", "Continue a stopped run from its last checkpoint", "Ctrl+R"
+        )
+        self.explore_button = QPushButton("Explore its latent space")
+        self.runs = RunsList((self.resume_button, self.explore_button))
+        self.explorer = LatentExplorer(ctx)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.live, "Live training")
+        self.tabs.addTab(self.runs, "Runs")
+        self.tabs.addTab(self.explorer, "Latent explorer")
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(1, 1)
+        split.setSizes([390, 1000])
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("<h2>Train</h2>"))
+        lay.addWidget(split, 1)
+
+        self.start_button.clicked.connect(self.start)
+        self.pause_button.toggled.connect(self._on_pause)
+        self.stop_button.clicked.connect(self.stop)
+        self.checkpoint_button.clicked.connect(self._request_checkpoint)
+        self.resume_button.clicked.connect(self.resume_selected)
+        self.explore_button.clicked.connect(self._explore_selected)
+        self.form.changed.connect(self._update_buttons)
+        self.runs.selection_changed.connect(self._update_buttons)
+        self.workspace_changed()
+
+    def _button(self, text: str, tip: str, keys: str) -> QPushButton:
+        """A button with a panel-wide shortcut (active while focus is inside the panel)."""
+        button = QPushButton(text)
+        seq = QKeySequence(keys)
+        button.setToolTip(f"{tip} ({seq.toString(QKeySequence.SequenceFormat.NativeText)})")
+        shortcut = QShortcut(seq, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(lambda: button.isEnabled() and button.click())
+        self.shortcuts[keys] = shortcut
+        return button
+
+    # ---------------------------------------------------------------- state
+    @property
+    def status(self) -> TrainingStatus:
+        return self.live.status
+
+    @property
+    def training(self) -> bool:
+        return self._task is not None
+
+    def workspace_changed(self) -> None:
+        ws = self.workspace
+        self.form.set_patch_counts(
+            None if ws is None else [tuple(r) for r in ws.query(_COUNTS_SQL)]
+        )
+        self._refresh_runs()
+
+    def _refresh_runs(self) -> None:
+        """The runs table and the explorer's runs (those with a checkpoint)."""
+        ws = self.workspace
+        self.runs.refresh(ws)
+        self.explorer.set_runs(self.runs.with_checkpoints())
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        ws, running = self.workspace, self.training
+        if ws is None:
+            reason = "Open a workspace first."
+        elif running:
+            reason = ""
+        else:
+            reason = self.form.problem_text()
+        can_start = ws is not None and not running and self.form.config() is not None
+        self.start_button.setEnabled(can_start)
+        tip = self.start_button.toolTip().split("\n")[0]
+        self.start_button.setToolTip(tip if can_start else f"{tip}\nCannot start: {reason}")
+        self.reason_label.setText("" if can_start or running else reason)
+        self.form.setEnabled(not running)
+        self.pause_button.setEnabled(running and not self._stopping)
+        self.shortcuts["Space"].setEnabled(running)  # Space is free otherwise
+        self.stop_button.setEnabled(running and not self._stopping)
+        self.checkpoint_button.setEnabled(
+            running and not self._stopping and not self.pause_button.isChecked()
+        )
+        run = self.runs.selected()
+        self.resume_button.setEnabled(
+            ws is not None and not running and run is not None and run["status"] in RESUMABLE
+        )
+        self.explore_button.setEnabled(
+            run is not None and run["id"] in self.runs.with_checkpoints()
+        )
+
+    # ---------------------------------------------------------------- commands
+    def start(self) -> None:
+        ws, config = self.workspace, self.form.config()
+        if ws is None or config is None or self.training:
+            return
+        self._launch(
+            f"Training ({config.preset})",
+            lambda control: train(ws, config, control),
+            config.epochs,
+        )
+
+    def resume_selected(self) -> None:
+        ws, run = self.workspace, self.runs.selected()
+        if ws is None or run is None or self.training or run["status"] not in RESUMABLE:
+            return
+        run_id = run["id"]
+        history = ws.query(
+            "SELECT name, value, step FROM metrics WHERE run_id=? ORDER BY step", (run_id,)
+        )
+        self._launch(
+            f"Training (resume {run_id})",
+            lambda control: train(ws, None, control, resume=run_id),
+            int(run["config"].get("epochs", 0)),
+            run_id,
+        )
+        self.live.curves.load(history)
+        self.status.set_value("Checkpoint", f"step {run['step']:,}")
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._stopping = True
+            self.pause_button.setChecked(False)
+            self._task.stop()
+            self.status.state.setText("Stopping: saving a checkpoint…")
+            self._update_buttons()
+
+    def _request_checkpoint(self) -> None:
+        if self._task is not None:
+            self._task.control.request_checkpoint()
+            self.status.state.setText("Checkpoint requested: it is saved after the current step")
+
+    def _on_pause(self, paused: bool) -> None:
+        self.pause_button.setText("Resume" if paused else "Pause")
+        if self._task is None:
+            return
+        if paused:
+            self._task.pause()
+            self.status.state.setText("Paused (press Resume or Space to continue)")
+        elif not self._stopping:
+            self._task.resume()
+            self.status.state.setText("Training…")
+        self._update_buttons()
+
+    def _explore_selected(self) -> None:
+        run = self.runs.selected()
+        if run is not None:
+            self.explorer.run_box.setCurrentText(run["id"])
+            self.tabs.setCurrentWidget(self.explorer)
+
+    def _launch(
+        self,
+        name: str,
+        op: Callable[[Control], Iterator[Event]],
+        epochs: int,
+        run_id: str | None = None,
+    ) -> None:
+        self._known_runs = {r["id"] for r in self.runs.runs}
+        self._run_id, self._stopping = run_id, False
+        self.live.reset(run_id or "starting…", epochs)
+        self.status.state.setText("Starting (loading torch and the patches)…")
+        task = self.ctx.tasks.start(name, op)
+        self._task = task
+        task.event.connect(self._on_event)
+        task.finished.connect(
+            lambda s: "run" in s or self.status.state.setText("Stopped before the run began")
+        )
+        task.failed.connect(lambda message, _tb: self.status.state.setText(f"Failed: {message}"))
+        task.ended.connect(self._on_ended)
+        self.tabs.setCurrentWidget(self.live)
+        self._update_buttons()
+
+    # ---------------------------------------------------------------- events
+    def _on_event(self, ev: Event) -> None:
+        self.live.show_event(ev)
+        if isinstance(ev, StepMetrics):
+            if not self.pause_button.isChecked() and not self._stopping:
+                self.status.state.setText("Training…")
+        elif isinstance(ev, SampleGrid) and ev.kind == "real":  # the run's row exists now
+            self._show_run()
+        elif isinstance(ev, CheckpointSaved):
+            self._refresh_runs()  # its step, and the explorer may use the run now
+
+    def _show_run(self) -> None:
+        self._refresh_runs()
+        if self._run_id is None:
+            new = [r["id"] for r in self.runs.runs if r["id"] not in self._known_runs]
+            self._run_id = new[0] if new else None
+        if self._run_id:
+            self.status.set_value("Run", self._run_id)
+            self.runs.select(self._run_id)
+
+    def _on_ended(self) -> None:
+        self._task, self._stopping = None, False
+        self.pause_button.setChecked(False)
+        self.ctx.notify_changed()  # runs list, explorer and other panels refresh
+        self._update_buttons()

@@ -1,0 +1,130 @@
+"""Live training curves: StepMetrics go into growable numpy buffers; a ~30 Hz timer redraws the
+existing PlotDataItems with setData, only when new points arrived (never once per event)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from mammogan_core.events import StepMetrics
+
+REDRAW_MS = 33
+
+# plot title, y-axis label, y range (None = auto), [(metric key, legend name, colour)]
+PLOTS = (
+    ("Losses", "loss", None, [("loss_d", "D", "#d62728"), ("loss_g", "G", "#1f77b4")]),
+    (
+        "Discriminator",
+        "mean D output (probability)",
+        (0.0, 1.0),
+        [("d_x", "D(x) real", "#2ca02c"), ("d_g_z", "D(G(z)) fake", "#ff7f0e")],
+    ),
+)
+
+
+class MetricBuffer:
+    """Rows of [step, value per key] in one float array that doubles when full (amortised O(1)
+    appends; views of the filled part are handed to pyqtgraph without copies)."""
+
+    def __init__(self, keys: Iterable[str], capacity: int = 1024) -> None:
+        self.keys = list(keys)
+        self._col = {k: i + 1 for i, k in enumerate(self.keys)}
+        self._data = np.full((capacity, len(self.keys) + 1), np.nan)
+        self.size = 0
+
+    def append(self, step: float, values: dict[str, float]) -> None:
+        if self.size == len(self._data):
+            grown = np.full((2 * len(self._data), self._data.shape[1]), np.nan)
+            grown[: self.size] = self._data
+            self._data = grown
+        row = self._data[self.size]
+        row[0] = step
+        for key, col in self._col.items():
+            row[col] = values.get(key, np.nan)
+        self.size += 1
+
+    def clear(self) -> None:
+        self.size = 0
+
+    @property
+    def steps(self) -> np.ndarray:
+        return self._data[: self.size, 0]
+
+    def column(self, key: str) -> np.ndarray:
+        return self._data[: self.size, self._col[key]]
+
+
+class LiveCurves(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.buffer = MetricBuffer(key for *_, series in PLOTS for key, _n, _c in series)
+        self.items: dict[str, pg.PlotDataItem] = {}
+        self.plots: list[pg.PlotWidget] = []
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        for title, y_label, y_range, series in PLOTS:
+            plot = pg.PlotWidget(background="w")
+            # The legend lives in the title: a legend box inside the plot hides the curves.
+            keys = "&nbsp;&nbsp;".join(
+                f"<span style='color:{colour}'>━━</span>&nbsp;{name}" for _k, name, colour in series
+            )
+            plot.setTitle(f"<b>{title}</b>&nbsp;&nbsp;&nbsp;{keys}", color="#222", size="10pt")
+            plot.setLabel("bottom", "step", color="#222")
+            plot.setLabel("left", y_label, color="#222")
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setTextPen("#222")
+                plot.getAxis(axis).setPen("#666")
+            plot.showGrid(x=True, y=True, alpha=0.25)
+            plot.showAxis("right")  # a frame, and room for the last step label
+            plot.getAxis("right").setStyle(showValues=False)
+            plot.getAxis("right").setPen("#666")
+            # Long runs: draw only the visible part, peak-downsampled to the screen's pixels.
+            plot.setClipToView(True)
+            plot.setDownsampling(auto=True, mode="peak")
+            if y_range:
+                plot.setYRange(*y_range, padding=0.02)
+            for key, name, colour in series:
+                self.items[key] = plot.plot([], [], name=name, pen=pg.mkPen(colour, width=2))
+                self.items[key].setToolTip(name)
+            self.plots.append(plot)
+            lay.addWidget(plot)
+        self._dirty = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(REDRAW_MS)
+        self.timer.timeout.connect(self.redraw)
+
+    def append(self, ev: StepMetrics) -> None:
+        self.buffer.append(ev.step, ev.values)
+        self._mark_dirty()
+
+    def load(self, rows: Iterable[tuple[str, float, int]]) -> None:
+        """Earlier points of a run (name, value, step rows of the catalogue), replacing all."""
+        by_step: dict[int, dict[str, float]] = {}
+        for name, value, step in rows:
+            by_step.setdefault(int(step), {})[name] = value
+        self.buffer.clear()
+        for step in sorted(by_step):
+            self.buffer.append(step, by_step[step])
+        self._mark_dirty()
+
+    def clear(self) -> None:
+        self.buffer.clear()
+        self._mark_dirty()
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+        if not self.timer.isActive():
+            self.timer.start()
+
+    def redraw(self) -> None:
+        if not self._dirty:
+            self.timer.stop()  # idle until the next point: no wake-ups while nothing changes
+            return
+        self._dirty = False
+        steps = self.buffer.steps
+        for key, item in self.items.items():
+            item.setData(steps, self.buffer.column(key))
