@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.log_dock.setObjectName("logDock")
         self.log_dock.setWidget(self.log_view)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
+        self.resizeDocks([self.log_dock], [110], Qt.Orientation.Vertical)  # the work comes first
 
         self.workspace_label = QLabel("No workspace")
         self.indicator = TaskIndicator(self.ctx.tasks)
@@ -246,7 +247,5 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Stopping running work…")
             self.ctx.tasks.stop_all()
         self.settings.setValue("window/geometry", self.saveGeometry())
-        if self.ctx.workspace is not None:
-            self.ctx.workspace.close()
-            self.ctx.workspace = None
+        self.ctx.set_workspace(None)  # panels drop it, then it closes
         event.accept()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 _LAYER_TITLES = {"findings": "Findings", "patches": "Patch boxes", "mask": "Breast mask"}
 _ID = Qt.ItemDataRole.UserRole
+_HAS_FINDINGS = Qt.ItemDataRole.UserRole + 1
 
 
 class MammogramViewer(QWidget):
@@ -112,6 +114,11 @@ class MammogramViewer(QWidget):
             self.image_id = None
             self.canvas.clear_image()
         self.refresh_list()
+        if self.image_id is None and self.image_list.count():
+            # open on something worth seeing: the first image with findings
+            rows = range(self.image_list.count())
+            first = next((i for i in rows if self.image_list.item(i).data(_HAS_FINDINGS)), 0)
+            self.image_list.setCurrentRow(first)
 
     def refresh_list(self) -> None:
         rows: list[dict[str, Any]] = []
@@ -125,11 +132,14 @@ class MammogramViewer(QWidget):
         self.image_list.blockSignals(True)
         self.image_list.clear()
         for r in rows:
-            text = f"{r['image_key']}  {r['laterality'] or '?'} {r['view'] or '?'}"
+            name = PurePosixPath(r["image_key"]).stem  # keys may be relative paths
+            text = f"{name}  {r['laterality'] or '?'} {r['view'] or '?'}"
             if r["n_findings"]:
                 text += f"  · {r['n_findings']} finding{'s' if r['n_findings'] > 1 else ''}"
             item = QListWidgetItem(text)
             item.setData(_ID, r["id"])
+            item.setData(_HAS_FINDINGS, bool(r["n_findings"]))
+            item.setToolTip(r["path"])
             self.image_list.addItem(item)
         self._select_in_list(self.image_id)
         self.image_list.blockSignals(False)
@@ -165,6 +175,8 @@ class MammogramViewer(QWidget):
         self.loader.load(image_id, rec["full_path"])
 
     def _on_loaded(self, image_id: int, result: dict) -> None:
+        if self.ws is None or image_id != self.image_id:
+            return  # the workspace closed, or another image was asked for, while this loaded
         rec, header = self._record, result["header"]
         self.canvas.set_image(
             result["pixels"],

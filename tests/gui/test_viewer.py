@@ -154,8 +154,9 @@ def test_overlays_window_level_keys_and_corners(qtbot, viewer):
     assert not canvas.inverted and canvas.window_width == 1600
 
     # the pixel value under the cursor
+    qtbot.mouseMove(vp, vp.rect().center() + QPoint(5, 5))  # a real move, wherever it was
     qtbot.mouseMove(vp, vp.rect().center())
-    assert "value" in canvas.corner["bl"].text()
+    qtbot.waitUntil(lambda: "value" in canvas.corner["bl"].text(), timeout=2000)
     viewer.grab().save("/tmp/mg/viewer.png")
 
 
