@@ -42,7 +42,8 @@ class OverlayLayers:
     def __init__(self, view: pg.ViewBox) -> None:
         self.view = view
         self.items: dict[str, list[QGraphicsItem]] = {name: [] for name in LAYERS}
-        self.visible = dict.fromkeys(LAYERS, True)
+        # the mask is a check of the extraction, not something to read the image through
+        self.visible = {"findings": True, "patches": True, "mask": False}
 
     def clear(self) -> None:
         for items in self.items.values():
@@ -78,15 +79,14 @@ class OverlayLayers:
 
     @staticmethod
     def _mask_item(mask: Any) -> pg.ImageItem:
-        """The mask grid as a faint tint with a solid outline, stretched over the image."""
+        """The mask grid's outline, stretched over the image."""
         grid = np.asarray(mask.grid, bool)
         inner = np.zeros_like(grid)  # 4-neighbour erosion; what it removes is the outline
         inner[1:-1, 1:-1] = (
             grid[1:-1, 1:-1] & grid[:-2, 1:-1] & grid[2:, 1:-1] & grid[1:-1, :-2] & grid[1:-1, 2:]
         )
         rgba = np.zeros((*grid.shape, 4), np.uint8)
-        rgba[grid] = (0, 255, 120, 18)
-        rgba[grid & ~inner] = (0, 255, 120, 200)
+        rgba[grid & ~inner] = (0, 255, 120, 200)  # outline only: no tint over the tissue
         item = pg.ImageItem(rgba, axisOrder="row-major")
         f = mask.factor
         item.setRect(QRectF(0, 0, grid.shape[1] * f, grid.shape[0] * f))

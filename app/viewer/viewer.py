@@ -67,8 +67,8 @@ class MammogramViewer(QWidget):
         left_lay.addWidget(self.image_list, 1)
         left_lay.addWidget(self.list_count)
         toggles = QHBoxLayout()
-        for box in self.layer_boxes.values():
-            box.setChecked(True)
+        for layer, box in self.layer_boxes.items():
+            box.setChecked(self.canvas.overlays.visible[layer])
             toggles.addWidget(box)
         toggles.addStretch(1)
         toggles.addWidget(self.status)
