@@ -10,6 +10,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger("mammogan.app")
@@ -20,9 +21,11 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setOrganizationName("MammoGAN")
     QCoreApplication.setApplicationName("MammoGAN")
     try:
-        app.setStyleSheet(resources.files("mammogan_resources").joinpath("style.qss").read_text())
+        files = resources.files("mammogan_resources")
+        app.setStyleSheet(files.joinpath("style.qss").read_text())
+        app.setWindowIcon(QIcon(str(files.joinpath("icons", "mammogan.svg"))))
     except (ModuleNotFoundError, FileNotFoundError):  # running from an unusual layout
-        log.warning("stylesheet not found; using the default look")
+        log.warning("stylesheet or icon not found; using the default look")
     return app  # type: ignore[return-value]
 
 

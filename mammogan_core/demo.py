@@ -7,8 +7,10 @@ training resumes its last checkpoint).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +19,13 @@ from .events import Event, Finished, Log
 from .runner import drive
 from .workspace import Workspace
 
-DEMO_IMAGES = 40
-DEMO_SEED = 2020
-DEMO_EPOCHS = 300  # the tiny preset on ~25 lesion patches: about a minute on 2 CPU cores
+# resources/demo.json: 40 images, and the tiny preset for 300 epochs on their ~25 training
+# lesions (about a minute on 2 CPU cores).
+SETTINGS: dict[str, Any] = json.loads(
+    resources.files("mammogan_resources").joinpath("demo.json").read_text(encoding="utf-8")
+)
+DEMO_IMAGES: int = SETTINGS["images"]
+DEMO_SEED: int = SETTINGS["seed"]
 _DONE_KEY = "demo_complete"
 
 
@@ -113,8 +119,13 @@ def _train_step(ws: Workspace, control: Control, seed: int, epochs: int | None) 
             resume = runs[-1]["id"]
         except InputError:  # killed before its first checkpoint: start again
             resume = None
-    # checkpoints every 25 epochs: an epoch of the demo is only a couple of steps
-    config = preset_config("tiny", seed=seed, epochs=epochs or DEMO_EPOCHS, checkpoint_every=25)
+    # an epoch of the demo is only a couple of steps: checkpoint every few dozen
+    config = preset_config(
+        SETTINGS["train_preset"],
+        seed=seed,
+        epochs=epochs or SETTINGS["train_epochs"],
+        checkpoint_every=SETTINGS["checkpoint_every_epochs"],
+    )
     yield from train(ws, None if resume else config, control, resume=resume)
 
 

@@ -58,7 +58,8 @@ def test_wheel_holds_all_modules_and_resources(wheel):
     }
     assert sources - names == set()
     assert "mammogan_core/workspace/schema.sql" in names
-    assert "mammogan_resources/style.qss" in names
+    for resource in ("style.qss", "demo.json", "icons/mammogan.svg"):
+        assert f"mammogan_resources/{resource}" in names
     assert not any(n.startswith("tests/") for n in names)
 
 
