@@ -19,6 +19,7 @@ class TerminalReporter:
         self.tty = self.stream.isatty()
         self._last_draw = 0.0
         self._bar_shown = False
+        self._started: tuple[float, int, int] | None = None  # (time, done, total) of this bar
         self.errors = 0
 
     def __call__(self, event: Event) -> None:
@@ -49,15 +50,22 @@ class TerminalReporter:
         if not self.tty or self.quiet:
             return
         now = time.monotonic()
+        if self._started is None or p.total != self._started[2] or p.done < self._started[1]:
+            self._started = (now, p.done, p.total)  # a new bar (next step of a pipeline)
         if now - self._last_draw < 0.1 and p.done != p.total:
             return
         self._last_draw = now
+        rate = (p.done - self._started[1]) / max(now - self._started[0], 1e-9)
+        speed = f" {rate:.3g}/s" if rate > 0 else ""
         if p.total > 0:
             frac = min(1.0, p.done / p.total)
             filled = int(frac * 30)
-            bar = f"[{'#' * filled}{'.' * (30 - filled)}] {p.done}/{p.total} {p.unit}"
+            eta = (
+                f" ETA {_clock((p.total - p.done) / rate)}" if rate > 0 and p.done < p.total else ""
+            )
+            bar = f"[{'#' * filled}{'.' * (30 - filled)}] {p.done}/{p.total} {p.unit}{speed}{eta}"
         else:
-            bar = f"{p.done} {p.unit}"
+            bar = f"{p.done} {p.unit}{speed}"
         self.stream.write(f"\r\x1b[2K{bar} {p.message}"[:200])
         self.stream.flush()
         self._bar_shown = True
@@ -67,3 +75,9 @@ class TerminalReporter:
             self.stream.write("\n")
             self.stream.flush()
             self._bar_shown = False
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(int(seconds + 0.5), 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"

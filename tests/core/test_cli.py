@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -66,3 +67,34 @@ def test_json_is_the_last_line(tmp_path, capsys):
         "screenshot": None,
         "size": [1400, 900],
     }
+
+
+class _FakeTty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_shows_counts_rate_and_eta_on_a_terminal(monkeypatch):
+    from mammogan_core.cli import terminal
+    from mammogan_core.events import ItemError, Progress
+
+    clock = iter([0.0, 10.0, 20.0, 20.5])
+    monkeypatch.setattr(terminal.time, "monotonic", lambda: next(clock))
+    out = _FakeTty()
+    reporter = terminal.TerminalReporter(out)
+    reporter(Progress(0, 100, "start", "images"))
+    reporter(Progress(50, 100, "half", "images"))
+    assert "50/100 images" in out.getvalue() and "5/s" in out.getvalue()
+    assert "ETA 0:10" in out.getvalue()
+    reporter(ItemError("/data/bad.dcm", "not an image"))
+    reporter.finish()
+    assert "error: /data/bad.dcm: not an image" in out.getvalue()
+
+
+def test_no_progress_bar_when_not_a_terminal():
+    from mammogan_core.cli.terminal import TerminalReporter
+    from mammogan_core.events import Progress
+
+    out = io.StringIO()
+    TerminalReporter(out)(Progress(1, 2, "x"))
+    assert out.getvalue() == ""
