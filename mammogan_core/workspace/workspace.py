@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,6 +25,9 @@ from ..atomic import atomic_write_json
 from ..errors import WorkspaceError
 from . import catalogue
 from .patch_store import PatchStore
+
+if TYPE_CHECKING:
+    from ..events import Event
 
 MARKER = "workspace.json"
 FORMAT_NAME = "mammogan-workspace"
@@ -118,6 +121,17 @@ class Workspace:
         if (root / MARKER).exists():
             return cls.open(root)
         return cls.create(root)
+
+    def in_own_session(self, op: Callable[[Workspace], Iterator[Event]]) -> Iterator[Event]:
+        """Run `op` on a second connection to this workspace, opened and closed by the
+        generator itself: work in a worker thread then never shares the GUI's connection (a
+        transaction of one is not the other's, and closing the GUI's does not pull the
+        worker's from under it)."""
+        own = Workspace.open(self.root)
+        try:
+            yield from op(own)
+        finally:
+            own.close()
 
     def close(self) -> None:
         for store in self._stores.values():

@@ -136,3 +136,22 @@ def test_creation_interrupted_before_the_marker_can_be_redone(tmp_path):
     ws = Workspace.open_or_create(tmp_path / "ws")
     assert ws.counts()["images"] == 0
     ws.close()
+
+
+def test_in_own_session_uses_a_separate_connection_closed_at_the_end(workspace):
+    from mammogan_core.events import Finished
+
+    seen = {}
+
+    def op(ws):
+        seen["ws"] = ws
+        assert ws is not workspace and ws.root == workspace.root
+        with ws.transaction() as conn:
+            conn.execute("INSERT INTO meta(key, value) VALUES ('from_worker', '1')")
+        yield Finished({"ok": True})
+
+    events = list(workspace.in_own_session(op))
+    assert events == [Finished({"ok": True})]
+    assert workspace.query("SELECT value FROM meta WHERE key='from_worker'")[0][0] == "1"
+    with pytest.raises(sqlite3.ProgrammingError):
+        seen["ws"].query("SELECT 1")  # closed once the operation ended
