@@ -32,6 +32,7 @@ from mammogan_core.errors import InputError
 from mammogan_core.events import Event, ItemError, Progress
 from mammogan_core.preprocess.normalise import PRESETS
 
+from .. import dialogs
 from ..context import AppContext
 from .base import Panel
 
@@ -204,11 +205,24 @@ class DataPanel(Panel):
             self.workers_spin.value(),
         )
 
-        def run(control: Control) -> Iterator[Event]:
-            from mammogan_core.extraction import ExtractParams, extract_patches
+        from mammogan_core.extraction import ExtractParams, extract_patches
+        from mammogan_core.extraction.catalogue_io import parameter_conflict
 
-            params = ExtractParams(normal_per_image=normal, normalise=normalise)
-            return extract_patches(ws, params, control, workers=workers)
+        params = ExtractParams(normal_per_image=normal, normalise=normalise)
+        # Other parameters than the images already done: the core refuses to mix them, so
+        # offer the redo here rather than show that refusal as an error.
+        conflict = parameter_conflict(ws, params)
+        if conflict and not dialogs.ask(
+            self,
+            "Extract again?",
+            f"{conflict}.\n\nDiscard the lesion and normal patches extracted so far and "
+            "extract every image again with these parameters?",
+        ):
+            return
+        redo = conflict is not None
+
+        def run(control: Control) -> Iterator[Event]:
+            return extract_patches(ws, params, control, workers=workers, redo=redo)
 
         self._start("Extract patches", run, self._show_extraction)
 

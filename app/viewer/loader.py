@@ -46,10 +46,9 @@ class ImageLoader(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._current: int | None = None
+        self._current: Task | None = None
 
     def load(self, image_id: int, path: str) -> None:
-        self._current = image_id
         for old in _ALIVE:
             old.stop()
         task = Task(f"load image {image_id}", lambda control: load_mammogram(path, control))
@@ -58,6 +57,9 @@ class ImageLoader(QObject):
         task.failed.connect(self._on_failed)
         task.ended.connect(lambda t=task: _ALIVE.discard(t))
         _ALIVE.add(task)
+        # Only the latest request is shown: an earlier load of the same image that finishes
+        # after it was superseded would otherwise show again and undo the focus on a patch.
+        self._current = task
         task.start()
 
     @property
@@ -66,12 +68,12 @@ class ImageLoader(QObject):
 
     @Slot(dict)
     def _on_finished(self, summary: dict) -> None:
-        image_id = self.sender().property("image_id")
-        if image_id == self._current and not summary.get("stopped"):
-            self.loaded.emit(image_id, summary)
+        task = self.sender()
+        if task is self._current and not summary.get("stopped"):
+            self.loaded.emit(task.property("image_id"), summary)
 
     @Slot(str, str)
     def _on_failed(self, message: str, _tb: str) -> None:
-        image_id = self.sender().property("image_id")
-        if image_id == self._current:
-            self.failed.emit(image_id, message)
+        task = self.sender()
+        if task is self._current:
+            self.failed.emit(task.property("image_id"), message)

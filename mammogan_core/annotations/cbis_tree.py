@@ -44,8 +44,9 @@ class CbisTree:
 
     def roi_mask(self, csv_path: str) -> Path | None:
         """The ROI mask: the largest image in the ROI folder (the crop is small); a series
-        labelled as a mask wins a tie."""
-        found = self._candidates(csv_path)
+        labelled as a mask wins a tie. The whole folder is searched even where the CSV path
+        exists as written: some rows name the cropped image as the mask."""
+        found = self.index.under(first_component(csv_path)) or self._candidates(csv_path)
         return max(found, key=lambda p: (self._area(p), "mask" in str(p).lower()), default=None)
 
 

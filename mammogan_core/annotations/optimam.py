@@ -10,17 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from .schema import AnnotationSet, Box, Finding, SkippedRow
-from .tables import coords, read_table, truthy
+from .tables import coords, norm_key, read_table, truthy
 
 REQUIRED = ("ImageSOPIUID", "X1", "X2", "Y1", "Y2")
-# Flag column -> finding type, in the order that decides a row with several flags set.
+# Flag column (as OMI-DB spells it: label_raw joins the set ones) -> finding type, in the order
+# that decides a row with several flags set.
 FLAGS = (
-    ("mass", "mass"),
-    ("suspiciouscalcifications", "calcification"),
-    ("architecturaldistortion", "architectural_distortion"),
-    ("focalasymmetry", "asymmetry"),
+    ("Mass", "mass"),
+    ("SuspiciousCalcifications", "calcification"),
+    ("ArchitecturalDistortion", "architectural_distortion"),
+    ("FocalAsymmetry", "asymmetry"),
 )
-MODIFIER = "withcalcification"
+MODIFIER = "WithCalcification"
 STATUS = {"malignant": "malignant", "interval cancer": "malignant", "benign": "benign"}
 
 
@@ -40,8 +41,8 @@ def parse(path: str | Path, image_root: str | Path | None = None) -> AnnotationS
         if xy is None:
             out.skipped.append(SkippedRow(source_row, problem or "no coordinates"))
             continue
-        flags = [name for name, _ in FLAGS if truthy(row.get(name))]
-        if truthy(row.get(MODIFIER)):
+        flags = [name for name, _ in FLAGS if truthy(row.get(norm_key(name)))]
+        if truthy(row.get(norm_key(MODIFIER))):
             flags.append(MODIFIER)
         kind = next((t for name, t in FLAGS if name in flags), "other")
         status = row.get("status", "")

@@ -21,22 +21,38 @@ def _shard_sql(shard: Shard | None, column: str = "id") -> tuple[str, list[int]]
     return f" AND {column} % ? = ?", [shard[1], shard[0]]
 
 
+_STORED_SQL = "SELECT value FROM meta WHERE key = ?"
+_DONE_SQL = "SELECT COUNT(*) FROM images WHERE extracted_at IS NOT NULL"
+
+
+def _conflict(stored_json: str | None, done: int, params: ExtractParams) -> str | None:
+    stored = ExtractParams.from_dict(json.loads(stored_json)) if stored_json else None
+    if stored is None or stored == params or not done:
+        return None
+    old, new = stored.to_dict(), params.to_dict()
+    diff = ", ".join(f"{k}: {old.get(k)} -> {v}" for k, v in new.items() if old.get(k) != v)
+    return f"{done} images were extracted with other parameters ({diff})"
+
+
+def parameter_conflict(ws: Workspace, params: ExtractParams) -> str | None:
+    """Why `params` cannot simply continue this workspace's extraction (images were extracted
+    with other parameters), or None. The GUI asks about redoing before it starts."""
+    row = ws.query(_STORED_SQL, (META_KEY,))
+    return _conflict(row[0][0] if row else None, ws.query(_DONE_SQL)[0][0], params)
+
+
 def prepare(ws: Workspace, params: ExtractParams, shard: Shard | None, redo: bool) -> str | None:
     """Refuse other parameters than those of the images already extracted (unless `redo`:
     then the shard's lesion / normal patches are discarded). Returns a warning or None."""
     warning = None
     with ws.transaction() as conn:
-        row = conn.execute("SELECT value FROM meta WHERE key = ?", (META_KEY,)).fetchone()
-        stored = ExtractParams.from_dict(json.loads(row["value"])) if row else None
-        done = conn.execute(
-            "SELECT COUNT(*) FROM images WHERE extracted_at IS NOT NULL"
-        ).fetchone()[0]
-        if stored is not None and stored != params and done and not redo:
-            old, new = stored.to_dict(), params.to_dict()
-            diff = ", ".join(f"{k}: {old.get(k)} -> {v}" for k, v in new.items() if old.get(k) != v)
+        row = conn.execute(_STORED_SQL, (META_KEY,)).fetchone()
+        done = conn.execute(_DONE_SQL).fetchone()[0]
+        conflict = _conflict(row[0] if row else None, done, params)
+        if conflict and not redo:
             raise InputError(
-                f"{done} images were extracted with other parameters ({diff}); run with the same "
-                "parameters to continue, or add --redo to discard their patches and start again"
+                f"{conflict}; run with the same parameters to continue, or add --redo to "
+                "discard their patches and start again"
             )
         if redo:
             where, args = _shard_sql(shard, "image_id")

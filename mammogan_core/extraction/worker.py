@@ -59,7 +59,7 @@ def process_image(task: ImageTask) -> ImageResult:
     try:
         image = read_image(task.path)
         read_s = time.perf_counter() - start
-        result = cut_image(image.pixels, image.header, task)
+        result = cut_image(image.pixels, image.header, task, image.pixel_max)
     except MammoganError as exc:
         return failed_result(task, exc.reason, time.perf_counter() - start)
     except Exception as exc:  # a decoder plugin or a damaged file can raise anything
@@ -74,12 +74,16 @@ def failed_result(task: ImageTask, reason: str, seconds: float = 0.0) -> ImageRe
     return ImageResult(task.image_id, task.path, empty, None, [], seconds=seconds, error=reason)
 
 
-def cut_image(pixels: np.ndarray, header: ImageHeader, task: ImageTask) -> ImageResult:
-    """All patches of one decoded (bright = dense) image."""
+def cut_image(
+    pixels: np.ndarray, header: ImageHeader, task: ImageTask, pixel_max: float | None = None
+) -> ImageResult:
+    """All patches of one decoded (bright = dense) image (`pixel_max`: its maximum, if known)."""
     p = task.params
     mask = breast_mask(pixels, p.mask_threshold)
     voi = (header.window_center, header.window_width, header.attributes.get("VOILUTFunction"))
-    intensity = fit_intensity(pixels, p.normalise, mask=mask, percentiles=p.percentiles, window=voi)
+    intensity = fit_intensity(
+        pixels, p.normalise, mask=mask, percentiles=p.percentiles, window=voi, known_max=pixel_max
+    )
     spacing = task.spacing_mm or header.spacing_mm
     opts = p.lesion_options()
     skipped = {"lesion_too_large": 0, "lesion_type": 0, "flat": 0}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -188,6 +189,28 @@ class _Import:
         }
 
 
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import will read: checked inputs and the parsed annotations."""
+
+    source: Path
+    fmt: str
+    annotations: list[Path]
+    aset: AnnotationSet
+
+
+def plan_import(source: Path, fmt: str, annotations: Path | None) -> ImportPlan:
+    """Check the source, the format and the annotation file (columns included) and parse it,
+    without a workspace: a bad input raises InputError before anything is created."""
+    source = Path(source).expanduser().resolve()
+    if not source.is_dir():
+        raise InputError("no such source folder", source)
+    fmt, ann_paths = detect.resolve(
+        source, fmt, Path(annotations).expanduser() if annotations else None
+    )
+    return ImportPlan(source, fmt, ann_paths, FORMATS[fmt].parse(ann_paths, source))
+
+
 def import_dataset(
     ws: Workspace,
     source: Path,
@@ -195,19 +218,16 @@ def import_dataset(
     annotations: Path | None,
     control: Control,
     header_filters: list[HeaderFilter] | None = None,
+    plan: ImportPlan | None = None,
 ) -> Iterator[Event]:
     """Import a dataset folder into the workspace (see the module doc). Yields Progress, Log,
-    ItemError and, last, Finished(summary)."""
-    source = Path(source).expanduser().resolve()
-    if not source.is_dir():
-        raise InputError("no such source folder", source)
-    fmt, ann_paths = detect.resolve(
-        source, fmt, Path(annotations).expanduser() if annotations else None
-    )
+    ItemError and, last, Finished(summary). `plan`: from `plan_import(source, fmt, annotations)`
+    when the caller checked the inputs already (then the other three are not read again)."""
+    plan = plan or plan_import(source, fmt, annotations)
+    source, fmt, ann_paths, aset = plan.source, plan.fmt, plan.annotations, plan.aset
     spec = FORMATS[fmt]
     names = ", ".join(p.name for p in ann_paths) or "none"
     yield Log(f"importing {source} as {fmt} (annotations: {names})")
-    aset = spec.parse(ann_paths, source)
     ann_key = ";".join(ws.rel(p) for p in ann_paths) or None
     source_id = store.open_source(ws, ws.rel(source), fmt, ann_key)
     run = _Import(ws, fmt, spec, aset, source, source_id, list(header_filters or []))

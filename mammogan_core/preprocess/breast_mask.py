@@ -38,7 +38,9 @@ class BreastMask:
     def _integral(self) -> np.ndarray:
         sat = np.zeros((self.grid.shape[0] + 1, self.grid.shape[1] + 1), np.int32)
         sat[1:, 1:] = self.grid
-        return sat.cumsum(axis=0).cumsum(axis=1)
+        # int32 throughout (counts <= 256 * 256): numpy's default int64 accumulation costs 3x
+        np.cumsum(sat, axis=0, dtype=np.int32, out=sat)
+        return np.cumsum(sat, axis=1, dtype=np.int32, out=sat)
 
     def contains(self, windows: np.ndarray) -> np.ndarray:
         """For N half-open pixel windows (x0, y0, x1, y1): True where the window lies wholly

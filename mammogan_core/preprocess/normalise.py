@@ -43,7 +43,9 @@ class Intensity:
         span = self.hi - self.lo
         if span <= 0:  # a flat image, or a LINEAR window of width 1: a step
             return (pixels > self.lo).astype(np.float32)
-        out = (pixels.astype(np.float32) - np.float32(self.lo)) * np.float32(1.0 / span)
+        # one float32 buffer, in place: the same values as (x - lo) * (1 / span) in float32
+        out = np.subtract(pixels, np.float32(self.lo), dtype=np.float32)
+        np.multiply(out, np.float32(1.0 / span), out=out)
         return np.clip(out, 0.0, 1.0, out=out)
 
 
@@ -63,15 +65,19 @@ def fit_intensity(
     mask: BreastMask | None = None,
     percentiles: Sequence[float] = (0.5, 99.5),
     window: tuple[float | None, float | None, str | None] | None = None,
+    known_max: float | None = None,
 ) -> Intensity:
     """The window of `image` for `preset`.
 
     mask: the breast mask; percentiles are taken on its sampling grid (about 50K pixels inside
         the breast: the same estimate as sorting all 13.6M pixels, hundreds of times cheaper).
     window: (WindowCenter, WindowWidth, VOILUTFunction) from the header, for "window".
+    known_max: `image.max()` when the caller already has it (the decoder's check of the
+        unused high bits computes it): "minmax" then needs no full pass at all.
     """
     if preset == "minmax":
-        return Intensity(_exact_min(image, mask), float(image.max()))
+        top = float(image.max()) if known_max is None else float(known_max)
+        return Intensity(_exact_min(image, mask), top)
     if preset == "percentile":
         sample = image if mask is None else image[:: mask.factor, :: mask.factor][mask.grid]
         lo, hi = np.percentile(sample if sample.size else image, [float(p) for p in percentiles])

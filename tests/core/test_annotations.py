@@ -211,9 +211,11 @@ def test_optimam_flags_status_and_modifier(tmp_path: Path) -> None:
     mass = rows["lesions.csv:2:1"]
     assert (mass.finding_type, mass.pathology, mass.patient_id) == ("mass", "malignant", "demd100")
     assert mass.geometry == Box(30, 40, 90, 120)  # (X1, Y1)-(X2, Y2) from X1, X2, Y1, Y2
-    assert mass.extra["with_calcification"] is True and "withcalcification" in mass.label_raw
+    assert mass.extra["with_calcification"] is True
+    assert mass.label_raw == "Mass+WithCalcification"  # the columns as OMI-DB spells them
     calc = rows["lesions.csv:3:2"]  # True/False flags
     assert (calc.finding_type, calc.pathology) == ("calcification", "benign")
+    assert calc.label_raw == "SuspiciousCalcifications"
     assert rows["lesions.csv:4:1"].pathology == "malignant"  # interval cancer
     assert rows["lesions.csv:5:1"].finding_type == "asymmetry"
     assert reasons(aset) == {"lesions.csv:7:3": "no coordinates"}
@@ -261,3 +263,23 @@ def test_generic_minimal_columns_and_normal_rows(tmp_path: Path) -> None:
     path.write_text("image,x1\nx.png,1\n")
     with pytest.raises(InputError, match="'label'"):
         generic.parse(path)
+
+
+def test_cbis_classic_layout_with_the_crop_named_as_the_mask(tmp_path: Path) -> None:
+    """Older TCIA downloads keep the CSV's UID folders exactly; some CSV rows then point the
+    ROI mask path at the cropped image (000001.dcm here): the mask is still found."""
+    from mammogan_core.importing.samples.cbis import CBIS_MASS_HEADER
+    from mammogan_core.importing.samples.common import dicom, mask_dicom, write_csv
+
+    case, uid = "Mass-Training_P_00007_LEFT_MLO", "1.3.6.1.4.1.9590.100.1.2."
+    image = f"{case}/{uid}1/{uid}2/000000.dcm"
+    dicom(tmp_path / image)
+    mask_dicom(tmp_path / f"{case}_1/{uid}3/{uid}4/000000.dcm", (50, 60, 90, 110), (256, 256))
+    crop = f"{case}_1/{uid}3/{uid}4/000001.dcm"
+    dicom(tmp_path / crop, 40, 40)
+    row = ("P_00007", 2, "LEFT", "MLO", 1, "mass", "OVAL", "CIRCUMSCRIBED", 3, "BENIGN", 3)
+    csv_path = write_csv(tmp_path / "mass.csv", CBIS_MASS_HEADER, [(*row, image, crop, crop)])
+    aset = cbis.parse(csv_path, tmp_path)
+    assert not aset.skipped
+    (finding,) = aset.findings
+    assert finding.geometry == Mask(str(tmp_path / f"{case}_1/{uid}3/{uid}4/000000.dcm"))

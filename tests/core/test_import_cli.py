@@ -81,6 +81,8 @@ def test_bad_input_exits_2(tmp_path: Path, capsys, extra: list[str], message: st
     argv = ["import", str(src), "--workspace", str(tmp_path / "ws")]
     assert exit_code(argv + [a.format(src=src) for a in extra]) == 2
     assert message in capsys.readouterr().err
+    # Inputs are checked (annotation columns included) before the workspace is created.
+    assert not (tmp_path / "ws").exists()
 
 
 def test_missing_source_exits_2_and_creates_nothing(tmp_path: Path, capsys) -> None:

@@ -221,3 +221,26 @@ def test_monochrome1_with_rescale_is_inverted_over_the_rescaled_range(
     assert image.value_range == (lo, hi) and image.pixels.dtype == np.int16
     assert np.array_equal(image.pixels, lo + hi - (breast.astype(np.int32) * 2 - 100))
     assert image.header.window_center == lo + hi - 3000 + 1
+
+
+def test_uncompressed_read_is_a_view_and_bits_above_bits_stored_are_cleared(
+    tmp_path: Path, breast: np.ndarray
+) -> None:
+    clean = read_image(write_mammogram_dicom(tmp_path / "clean.dcm", breast))
+    # No copy of the image: the pixels are the file's bytes, and their max came with them.
+    assert not clean.pixels.flags.writeable
+    assert clean.pixel_max == float(breast.max())
+    dirty = breast.copy()
+    dirty[::7, ::5] |= 0xF000  # garbage in the 4 unused high bits, as some archives have
+    path = write_mammogram_dicom(tmp_path / "dirty.dcm", breast)
+    ds = pydicom.dcmread(path)
+    ds.PixelData = dirty.tobytes()
+    ds.save_as(path)
+    image = read_image(path)
+    assert np.array_equal(image.pixels, breast)  # exactly what pydicom's default gives
+    assert np.array_equal(decode_pixels(path), breast)
+    assert image.pixel_max is None  # the max of the masked copy was never computed
+    inverted = read_image(
+        write_mammogram_dicom(tmp_path / "m1.dcm", breast, photometric="MONOCHROME1")
+    )
+    assert inverted.pixel_max is None  # the pixels changed: a decode-time max would be wrong

@@ -110,3 +110,39 @@ def test_panel_explains_itself_without_a_workspace(main_window):
     assert not panel.import_button.isEnabled()
     assert "No workspace open" in panel.counts_label.text()
     assert panel.findChildren(QLabel)
+
+
+def _extract(qtbot, main_window, panel) -> dict:
+    with qtbot.waitSignal(main_window.ctx.tasks.task_started) as started:
+        panel.extract_button.click()
+    with qtbot.waitSignal(started.args[0].finished, timeout=60_000) as done:
+        pass
+    qtbot.waitUntil(lambda: panel.extract_button.isEnabled())
+    return done.args[0]
+
+
+def test_changed_parameters_offer_to_extract_again(qtbot, main_window, panel, dataset, dialogs_log):
+    from mammogan_core.control import Control
+    from mammogan_core.importing.pipeline import import_dataset
+    from mammogan_core.runner import drive
+
+    folder, csv = dataset
+    drive(import_dataset(panel.workspace, folder, "generic", csv, Control()), lambda ev: None)
+    panel.workspace_changed()
+    panel.workers_spin.setValue(0)
+    panel.normal_spin.setValue(1)
+    first = _extract(qtbot, main_window, panel)
+    assert first["normal_patches"] == 3 and not dialogs_log["questions"]  # nothing to redo yet
+
+    panel.normal_spin.setValue(2)
+    dialogs_log["answers"].append(False)  # "keep what was extracted"
+    panel.extract_button.click()
+    assert not main_window.ctx.tasks.running
+    _title, question = dialogs_log["questions"][-1]
+    assert "normal_per_image: 1 -> 2" in question and "extract every image again" in question
+    assert main_window.ctx.workspace.counts()["normal_patches"] == 3  # nothing discarded
+
+    dialogs_log["answers"].append(True)
+    again = _extract(qtbot, main_window, panel)
+    assert again["images_done"] == 3 and again["normal_patches"] == 6  # redone, not added
+    assert not dialogs_log["errors"]

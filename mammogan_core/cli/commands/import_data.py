@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ...control import Control
-from ...errors import InputError
 from ...events import Event
 from ...importing.detect import FORMATS
 from ...workspace import Workspace
@@ -38,16 +37,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
-    from ...importing import HeaderFilter, import_dataset  # pydicom only when importing
+    from ...importing import HeaderFilter  # pydicom only when importing
+    from ...importing.pipeline import import_dataset, plan_import
 
     folder = require_workspace(args)
     filters = [HeaderFilter.parse(text) for text in args.filter]
     source = Path(args.source).expanduser()
-    if not source.is_dir():
-        raise InputError("no such source folder", source)
     annotations = Path(args.annotations).expanduser() if args.annotations else None
-    if annotations is not None and not annotations.exists():
-        raise InputError("annotation file not found", annotations)
-    # The workspace is created only once the inputs look usable, so a typo leaves no folder.
+    # The workspace is created only once the inputs are read (annotation columns included),
+    # so a typo or a wrong file leaves no folder behind.
+    plan = plan_import(source, args.format, annotations)
     with Workspace.open_or_create(folder) as ws:
-        yield from import_dataset(ws, source, args.format, annotations, control, filters)
+        yield from import_dataset(ws, source, args.format, annotations, control, filters, plan)
