@@ -47,6 +47,9 @@ def _is_data_line(tokens: list[str]) -> bool:
     )
 
 
+MIAS_SPACING_MM = 0.2
+
+
 def image_meta(ref: str) -> dict[str, str | None]:
     """Patient and side from the reference number. The MIAS notes: "The list is arranged in
     pairs of films, where each pair represents the left (even filename numbers) and right
@@ -109,7 +112,8 @@ def parse(path: str | Path, image_root: str | Path | None = None) -> AnnotationS
     if not path.is_file():
         raise InputError("annotation file not found", path)
     text = path.read_bytes().decode("latin-1")
-    out = AnnotationSet()
+    # mini-MIAS: the films were digitised at 50 um and the PGMs reduced to 200 um per pixel
+    out = AnnotationSet(default_spacing_mm=MIAS_SPACING_MM)
     refs: list[str] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
         tokens = line.split()

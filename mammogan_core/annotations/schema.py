@@ -78,3 +78,5 @@ class AnnotationSet:
     # image_ref -> image file, for parsers that locate their images themselves (a ref missing
     # here is matched by the import pipeline, e.g. by SOP Instance UID)
     image_paths: dict[str, str] = field(default_factory=dict)
+    # Pixel size for images whose files do not say (plain PGM/PNG), as the dataset documents it.
+    default_spacing_mm: float | None = None

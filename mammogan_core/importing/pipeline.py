@@ -153,7 +153,7 @@ class _Import:
             "view": pick("view", header.view),
             "rows": header.rows,
             "cols": header.cols,
-            "spacing_mm": header.spacing_mm,
+            "spacing_mm": header.spacing_mm or self.aset.default_spacing_mm,
             "bits_stored": header.bits_stored,
             "photometric": header.photometric,
             "presentation_intent": header.presentation_intent,

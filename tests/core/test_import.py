@@ -162,6 +162,8 @@ def test_mias_pairs_share_a_patient(workspace, tmp_path: Path) -> None:
     run_import(workspace, samples.write_mias(tmp_path / "mias"))
     key = dict(workspace.query("SELECT image_key, patient_key FROM images"))
     assert key["mdb001"] == key["mdb002"] != key["mdb003"] == key["mdb004"]
+    # PGMs carry no pixel size: the dataset's documented 200 um is stored (fixed-scale patches)
+    assert {r[0] for r in workspace.query("SELECT spacing_mm FROM images")} == {0.2}
 
 
 def test_header_filters(workspace, tmp_path: Path) -> None:
