@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 class Panel(QWidget):
     """A workflow step. Subclasses build their widgets in __init__ and refresh in
-    `workspace_changed`; long work goes through `self.ctx.tasks.start(...)`."""
+    `workspace_changed`; long work goes through `self.ctx.tasks.start(...)`, on its own
+    catalogue connection (`ws.in_own_session(...)`)."""
 
     title = "Panel"
 

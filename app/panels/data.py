@@ -188,8 +188,10 @@ class DataPanel(Panel):
         def run(control: Control) -> Iterator[Event]:
             from mammogan_core.importing.pipeline import import_dataset
 
-            return import_dataset(
-                ws, Path(source), fmt, annotations, control, header_filters=filters
+            return ws.in_own_session(
+                lambda own: import_dataset(
+                    own, Path(source), fmt, annotations, control, header_filters=filters
+                )
             )
 
         self.issues.setRowCount(0)
@@ -222,7 +224,9 @@ class DataPanel(Panel):
         redo = conflict is not None
 
         def run(control: Control) -> Iterator[Event]:
-            return extract_patches(ws, params, control, workers=workers, redo=redo)
+            return ws.in_own_session(
+                lambda own: extract_patches(own, params, control, workers=workers, redo=redo)
+            )
 
         self._start("Extract patches", run, self._show_extraction)
 
