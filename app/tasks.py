@@ -93,8 +93,9 @@ class TaskIndicator(QWidget):
         for w in (self.bar, self.pause_button, self.cancel_button):
             w.setVisible(True)
         self.cancel_button.setEnabled(True)
-        self.pause_button.setChecked(False)
+        self._show_paused(task.paused)
         task.event.connect(self._on_event)
+        task.paused_changed.connect(lambda p, t=task: t is self._task and self._show_paused(p))
         task.ended.connect(self._set_idle)
 
     def _on_event(self, ev: Event) -> None:
@@ -111,10 +112,15 @@ class TaskIndicator(QWidget):
             return
         if paused:
             self._task.pause()
-            self.pause_button.setText("Resume")
         else:
             self._task.resume()
-            self.pause_button.setText("Pause")
+
+    def _show_paused(self, paused: bool) -> None:
+        """Follow the task, whoever paused it (this button or a panel's)."""
+        self.pause_button.blockSignals(True)
+        self.pause_button.setChecked(paused)
+        self.pause_button.blockSignals(False)
+        self.pause_button.setText("Resume" if paused else "Pause")
 
     def _on_cancel(self) -> None:
         if self._task is not None:
@@ -128,7 +134,7 @@ class TaskIndicator(QWidget):
             return
         self._task = None
         self.label.setText("Ready")
-        self.pause_button.setChecked(False)
+        self._show_paused(False)
         for w in (self.bar, self.pause_button, self.cancel_button):
             w.setVisible(False)
         self.label.setAlignment(Qt.AlignmentFlag.AlignVCenter)

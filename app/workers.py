@@ -83,6 +83,7 @@ class Task(QObject):
     finished = Signal(dict)  # the Finished summary ({"stopped": True} if stopped)
     failed = Signal(str, str)  # message, traceback
     ended = Signal()  # after finished or failed, once the thread has quit
+    paused_changed = Signal(bool)  # every view of the task (status bar, panel) follows it
 
     def __init__(self, name: str, factory: OperationFactory, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -107,13 +108,29 @@ class Task(QObject):
         return self._started and not self._thread.isFinished()
 
     def stop(self) -> None:
-        self.control.stop()
+        was_paused = self.control.paused
+        self.control.stop()  # wakes a paused operation up
+        if was_paused:
+            self.paused_changed.emit(False)
+
+    @property
+    def paused(self) -> bool:
+        return self.control.paused
 
     def pause(self) -> None:
-        self.control.pause()
+        self._set_paused(True)
 
     def resume(self) -> None:
-        self.control.resume()
+        self._set_paused(False)
+
+    def _set_paused(self, paused: bool) -> None:
+        if paused == self.control.paused:
+            return
+        if paused:
+            self.control.pause()
+        else:
+            self.control.resume()
+        self.paused_changed.emit(paused)
 
     def wait(self, timeout_ms: int = 30_000) -> bool:
         """Block until the thread has ended (used when the window closes)."""

@@ -15,13 +15,17 @@ import argparse
 import dataclasses
 import json
 import platform
+import tempfile
 import time
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
+from mammogan_core.control import Control
+from mammogan_core.events import Progress
 from mammogan_core.models import build_models
-from mammogan_core.training import preset_config
+from mammogan_core.training import preset_config, train
 from mammogan_core.training.data import grid, to_uint8
 from mammogan_core.training.devices import SpeedPlan, resolve_device, speed_plan
 from mammogan_core.training.metrics import MetricsWindows
@@ -104,6 +108,32 @@ def sample_grid_ms(engine: GanStep, device: torch.device) -> float:
     return (time.perf_counter() - t0) / 3 * 1e3
 
 
+def end_to_end(cfg, data: torch.Tensor, steps: int, sample_every: int) -> dict:
+    """The whole `train()` generator on a temporary workspace (events, grids every
+    `sample_every` steps, metrics, a checkpoint at the end), timed between Progress events
+    after a warm-up, so its rate over GanStep's alone is the cost of that bookkeeping."""
+    from mammogan_core.workspace import Workspace
+
+    pixels = data[:, 0].cpu().numpy()
+    with tempfile.TemporaryDirectory() as tmp, Workspace.create(Path(tmp) / "ws") as ws:
+        ws.add_patches(pixels, [{"label": "lesion", "split": "train"}] * len(pixels))
+        spe = -(-len(pixels) // cfg.batch_size)
+        cfg = cfg.with_(
+            epochs=-(-steps // spe),
+            sample_every=sample_every,
+            metrics_every=10,
+            checkpoint_every=10**9,
+            checkpoint_unit="steps",
+        )
+        marks = [
+            (time.perf_counter(), ev.done)
+            for ev in train(ws, cfg, Control())
+            if isinstance(ev, Progress)
+        ]
+    (t0, s0), (t1, s1) = marks[2], marks[-1]  # after 30 warm-up steps
+    return {"steps": s1 - s0, "images_per_s": cfg.batch_size * (s1 - s0) / max(t1 - t0, 1e-9)}
+
+
 def sanity(cfg, data: torch.Tensor, device: torch.device, k: int) -> dict:
     """bf16 vs fp32 loss trajectories, same seed: EMA-smoothed, max/mean abs difference."""
     curves = {}
@@ -129,6 +159,49 @@ def sanity(cfg, data: torch.Tensor, device: torch.device, k: int) -> dict:
     }
 
 
+def bench_batch(args: argparse.Namespace, batch: int, data, device, results: dict) -> None:
+    """Our trainer's step at one batch size (and the whole train() at the user's batch)."""
+    cfg = preset_config(args.preset, batch_size=batch, device=str(device), compile=args.compile)
+    plan = speed_plan(cfg, device)
+    engine, step = trainer_loop(cfg, data, device, plan)
+    n, sec = timed(step, device, args.warmup, args.seconds, args.steps)
+    key = f"trainer_b{batch}"
+    results[key] = batch * n / sec
+    grid_ms = sample_grid_ms(engine, device)
+    emit(
+        {
+            "config": key,
+            "batch": batch,
+            "steps": n,
+            "seconds": round(sec, 3),
+            "images_per_s": round(results[key], 1),
+            "step_ms": round(1e3 * sec / n, 3),
+            "amp": str(plan.amp_dtype),
+            "channels_last": plan.channels_last,
+            "compile": plan.compile_mode,
+            "fused_adam": plan.fused_adam,
+            "sample_grid_ms": round(grid_ms, 2),
+            "grid_overhead_at_every_500": round(grid_ms / (500 * 1e3 * sec / n), 4),
+        }
+    )
+    del engine, step
+    if args.end_to_end and batch == args.batch:
+        steps = max(80, int(args.seconds * results[key] / batch) if not args.steps else 0)
+        e2e = end_to_end(cfg, data, steps, args.sample_every)
+        results[f"train_e2e_b{batch}"] = e2e["images_per_s"]
+        emit(
+            {
+                "config": f"train_e2e_b{batch}",
+                "batch": batch,
+                "sample_every": args.sample_every,
+                "steps_timed": e2e["steps"],
+                "images_per_s": round(e2e["images_per_s"], 1),
+                # grids, metrics, events: the share of time the step itself does not take
+                "bookkeeping_share": round(1 - e2e["images_per_s"] / results[key], 4),
+            }
+        )
+
+
 def main() -> None:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -147,11 +220,18 @@ def main() -> None:
     p.add_argument("--compile", default="off", choices=("off", "default", "reduce-overhead"))
     p.add_argument("--n-real", type=int, default=5000, help="random uint8 patches on the device")
     p.add_argument("--sanity-steps", type=int, default=0, help="K steps of bf16 vs fp32 (0 = skip)")
+    p.add_argument(
+        "--end-to-end",
+        action="store_true",
+        help="also time the whole train() generator at the user's batch (target share < 0.1)",
+    )
+    p.add_argument("--sample-every", type=int, default=100, help="grid period for --end-to-end")
     p.add_argument("--smoke", action="store_true", help="CPU check: tiny preset, 3 steps each")
     args = p.parse_args()
     if args.smoke:
         args.preset, args.steps, args.warmup, args.n_real = "tiny", 3, 1, 64
         args.sanity_steps = args.sanity_steps or 6
+        args.end_to_end, args.sample_every = True, 20
 
     device = resolve_device(args.device)
     torch.backends.cudnn.benchmark = True
@@ -195,30 +275,11 @@ def main() -> None:
         int(s) for s in args.sizes.split(",") if s.strip() and int(s) != args.batch
     ]
     for batch in sizes:
-        cfg = preset_config(args.preset, batch_size=batch, device=str(device), compile=args.compile)
-        plan = speed_plan(cfg, device)
-        engine, step = trainer_loop(cfg, data, device, plan)
-        n, sec = timed(step, device, args.warmup, args.seconds, args.steps)
-        key = f"trainer_b{batch}"
-        results[key] = batch * n / sec
-        grid_ms = sample_grid_ms(engine, device)
-        emit(
-            {
-                "config": key,
-                "batch": batch,
-                "steps": n,
-                "seconds": round(sec, 3),
-                "images_per_s": round(results[key], 1),
-                "step_ms": round(1e3 * sec / n, 3),
-                "amp": str(plan.amp_dtype),
-                "channels_last": plan.channels_last,
-                "compile": plan.compile_mode,
-                "fused_adam": plan.fused_adam,
-                "sample_grid_ms": round(grid_ms, 2),
-                "grid_overhead_at_every_500": round(grid_ms / (500 * 1e3 * sec / n), 4),
-            }
-        )
-        del engine, step
+        try:
+            bench_batch(args, batch, data, device, results)
+        except Exception as exc:  # e.g. torch.compile failing on this machine: say so, go on
+            error = f"{type(exc).__name__}: {str(exc)[:300]}"
+            emit({"config": f"trainer_b{batch}", "status": "failed", "error": error})
     base = results["plain_fp32_b64"]
     emit(
         {

@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# One prepared GPU check for MammoGAN training (< 8 minutes on one H100). Run from anywhere:
-#   bash benchmarks/gpu_check.sh            (results: JSON lines in $OUT or .bench/, and stdout)
-# 1. the trainer vs the plain fp32 eager batch-64 loop: dcgan at batch 64, 128, 512 (+ bf16 vs
-#    fp32 sanity); alyafi2020 at batch 64; dcgan at 128 with torch.compile (fallback logged)
-# 2. the GPU-relevant tests (CUDA training smoke, compile fallback, models, resume)
+# One prepared GPU check for MammoGAN training: about 5 minutes on one H100/H200, 8 at most
+# (the timeouts below add up to 470 s). Needs only what the GPU image has (python3 with torch,
+# numpy, pillow, pytest); installs nothing. Run from anywhere:
+#   bash benchmarks/gpu_check.sh        (JSON lines in $OUT, else .bench/, and on stdout)
+# 1. our trainer vs the plain fp32 eager batch-64 loop of the same model, in one process:
+#    dcgan at batch 64 (the user's), 128 and 512, the whole train() at batch 64 (grids and
+#    metrics share, target < 0.1), bf16 vs fp32 losses over 300 steps; alyafi2020 at 64;
+#    dcgan with torch.compile default (b128) and reduce-overhead = CUDA graphs (b64; the lever
+#    at batch 64, which is launch-bound); compile failures fall back to eager and say so
+# 2. the CUDA tests: bf16 training, compile fallback, models, resume (tests/core)
 set -u
 cd "$(dirname "$0")/.." || exit 1
-PY=${PYTHON:-python}
+PY=${PYTHON:-python3}
 OUT=${OUT:-.bench}
 mkdir -p "$OUT"
+# The benchmark imports mammogan_core from this checkout (it need not be installed).
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
 $PY -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda, torch.cuda.is_available())"
 
@@ -18,10 +25,12 @@ run() {  # name, timeout seconds, command...
   timeout "$limit" "$@" 2>&1 | tee "$OUT/$name.jsonl"
   echo "== $name exit ${PIPESTATUS[0]}"
 }
-run bench_dcgan 150 $PY benchmarks/bench_training.py --preset dcgan --batch 64 --sizes 128,512 \
-  --seconds 10 --sanity-steps 300
-run bench_alyafi2020 70 $PY benchmarks/bench_training.py --preset alyafi2020 --batch 64 --sizes "" \
-  --seconds 10
-run bench_dcgan_compile 150 $PY benchmarks/bench_training.py --preset dcgan --batch 128 --sizes "" \
-  --seconds 10 --compile default
-run tests 90 $PY -m pytest -q -p no:cacheprovider tests/core/test_models.py tests/core/test_train.py
+BENCH="$PY benchmarks/bench_training.py --device cuda --seconds 8"
+run bench_dcgan 120 $BENCH --preset dcgan --batch 64 --sizes 128,512 --end-to-end \
+  --sanity-steps 300
+run bench_alyafi2020 50 $BENCH --preset alyafi2020 --batch 64 --sizes ""
+run bench_dcgan_compile 120 $BENCH --preset dcgan --batch 128 --sizes "" --compile default
+run bench_dcgan_cudagraphs 120 $BENCH --preset dcgan --batch 64 --sizes "" \
+  --compile reduce-overhead
+run tests 60 $PY -m pytest -q -p no:cacheprovider tests/core/test_models.py \
+  tests/core/test_train.py

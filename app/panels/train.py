@@ -13,9 +13,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 from mammogan_core.control import Control
 from mammogan_core.events import CheckpointSaved, Event, SampleGrid, StepMetrics
 from mammogan_core.training import train
+from mammogan_core.training.runs import stored_train_config
 
 from ..context import AppContext
 from ..training_view.form import HyperparameterForm
@@ -35,7 +38,7 @@ from ..training_view.status import TrainingStatus
 from ..workers import Task
 from .base import Panel
 
-RESUMABLE = ("stopped", "failed")
+RESUMABLE = ("stopped", "failed", "interrupted")  # a finished run: with more epochs
 _COUNTS_SQL = "SELECT label, lesion_type, split, COUNT(*) FROM patches GROUP BY 1, 2, 3"
 
 
@@ -58,10 +61,6 @@ class TrainPanel(Panel):
             "Start", "Start training with these settings", "Ctrl+Return"
         )
         self.start_button.setObjectName("primaryButton")
-        # The shared style colours primary buttons the same when disabled: tell them apart here.
-        self.setStyleSheet(
-            "QPushButton#primaryButton:disabled { background: #a9bccf; color: #eef2f6; }"
-        )
         self.pause_button = self._button("Pause", "Pause or resume training", "Space")
         self.pause_button.setCheckable(True)
         self.stop_button = self._button(
@@ -88,10 +87,22 @@ class TrainPanel(Panel):
 
         self.live = LiveView()
         self.resume_button = self._button(
-            "Resume selected run", "Continue a stopped run from its last checkpoint", "Ctrl+R"
+            "Resume selected run",
+            "Continue the run from its last checkpoint, up to the epoch set beside "
+            "(a finished run: set more epochs)",
+            "Ctrl+R",
         )
+        self.until_epoch = QSpinBox()
+        self.until_epoch.setRange(1, 1_000_000)
+        self.until_epoch.setToolTip("Train the selected run until this epoch")
+        self._until_run: str | None = None  # the run whose epochs the box shows
         self.explore_button = QPushButton("Explore its latent space")
         self.runs = RunsList((self.resume_button, self.explore_button))
+        until = QHBoxLayout()
+        until.addWidget(QLabel("Resume until epoch:"))
+        until.addWidget(self.until_epoch)
+        until.addStretch(1)
+        self.runs.side_layout.addLayout(until)
         self.explorer = LatentExplorer(ctx)
 
         self.tabs = QTabWidget()
@@ -114,7 +125,8 @@ class TrainPanel(Panel):
         self.resume_button.clicked.connect(self.resume_selected)
         self.explore_button.clicked.connect(self._explore_selected)
         self.form.changed.connect(self._update_buttons)
-        self.runs.selection_changed.connect(self._update_buttons)
+        self.runs.selection_changed.connect(self._on_run_selected)
+        self.until_epoch.valueChanged.connect(self._update_buttons)
         self.workspace_changed()
 
     def _button(self, text: str, tip: str, keys: str) -> QPushButton:
@@ -171,12 +183,23 @@ class TrainPanel(Panel):
             running and not self._stopping and not self.pause_button.isChecked()
         )
         run = self.runs.selected()
-        self.resume_button.setEnabled(
-            ws is not None and not running and run is not None and run["status"] in RESUMABLE
-        )
+        self.resume_button.setEnabled(ws is not None and not running and self._resumable(run))
         self.explore_button.setEnabled(
             run is not None and run["id"] in self.runs.with_checkpoints()
         )
+
+    def _resumable(self, run: dict | None) -> bool:
+        if run is None:
+            return False
+        more = self.until_epoch.value() > int(run["config"].get("epochs", 0))
+        return run["status"] in RESUMABLE or (run["status"] == "finished" and more)
+
+    def _on_run_selected(self) -> None:
+        run = self.runs.selected()
+        if run is not None and run["id"] != self._until_run:  # a refresh keeps the user's value
+            self._until_run = run["id"]
+            self.until_epoch.setValue(int(run["config"].get("epochs", 1)))
+        self._update_buttons()
 
     # ---------------------------------------------------------------- commands
     def start(self) -> None:
@@ -191,16 +214,19 @@ class TrainPanel(Panel):
 
     def resume_selected(self) -> None:
         ws, run = self.workspace, self.runs.selected()
-        if ws is None or run is None or self.training or run["status"] not in RESUMABLE:
+        if ws is None or self.training or not self._resumable(run):
             return
-        run_id = run["id"]
+        run_id, epochs = run["id"], self.until_epoch.value()
         history = ws.query(
             "SELECT name, value, step FROM metrics WHERE run_id=? ORDER BY step", (run_id,)
         )
         self._launch(
             f"Training (resume {run_id})",
-            lambda control: train(ws, None, control, resume=run_id),
-            int(run["config"].get("epochs", 0)),
+            # the stored config is read in the worker: an unreadable one reaches the error dialog
+            lambda control: train(
+                ws, stored_train_config(ws, run_id).with_(epochs=epochs), control, resume=run_id
+            ),
+            epochs,
             run_id,
         )
         self.live.curves.load(history)
@@ -220,15 +246,23 @@ class TrainPanel(Panel):
             self.status.state.setText("Checkpoint requested: it is saved after the current step")
 
     def _on_pause(self, paused: bool) -> None:
-        self.pause_button.setText("Resume" if paused else "Pause")
-        if self._task is None:
-            return
-        if paused:
-            self._task.pause()
-            self.status.state.setText("Paused (press Resume or Space to continue)")
-        elif not self._stopping:
+        if self._task is None or self._stopping:
+            self._show_paused(paused)
+        elif paused:
+            self._task.pause()  # the task's paused_changed updates this panel and the status bar
+        else:
             self._task.resume()
-            self.status.state.setText("Training…")
+
+    def _show_paused(self, paused: bool) -> None:
+        """Follow the task's state, whoever changed it (this button or the status bar's)."""
+        self.pause_button.blockSignals(True)
+        self.pause_button.setChecked(paused)
+        self.pause_button.blockSignals(False)
+        self.pause_button.setText("Resume" if paused else "Pause")
+        if self._task is not None and not self._stopping:
+            self.status.state.setText(
+                "Paused (press Resume or Space to continue)" if paused else "Training…"
+            )
         self._update_buttons()
 
     def _explore_selected(self) -> None:
@@ -251,6 +285,7 @@ class TrainPanel(Panel):
         task = self.ctx.tasks.start(name, op)
         self._task = task
         task.event.connect(self._on_event)
+        task.paused_changed.connect(self._show_paused)
         task.finished.connect(
             lambda s: "run" in s or self.status.state.setText("Stopped before the run began")
         )

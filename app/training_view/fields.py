@@ -89,8 +89,9 @@ FIELDS: dict[str, FieldSpec] = {
     "best_metric": FieldSpec(
         "Best by",
         "Monitoring and checkpoints",
-        "Metric that picks best.pt (a StepMetrics key, or <key>_ema)",
-        choices=("loss_g_ema", "loss_d_ema", "loss_g", "loss_d", "d_g_z_ema"),
+        "Metric that picks best.pt: fid (the seed's; without an FID evaluator 'best' is the "
+        "last checkpoint) or <key>_ema of a StepMetrics key",
+        choices=("fid", "loss_g_ema", "loss_d_ema", "d_g_z_ema"),
         editable=True,
     ),
     "best_mode": FieldSpec(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -22,12 +20,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mammogan_core.training.runs import list_runs
 from mammogan_core.workspace import Workspace
 
 from .images import ImageLabel
 
 COLUMNS = ("Run", "Preset", "Status", "Step", "Created")
-_STATUS_COLOURS = {"running": "#1e7b34", "stopped": "#b36b00", "failed": "#c0392b"}
+_STATUS_COLOURS = {
+    "running": "#1e7b34",
+    "stopped": "#b36b00",
+    "interrupted": "#b36b00",  # its process was killed: resumable from the last checkpoint
+    "failed": "#c0392b",
+}
 
 
 def latest_samples(run_dir: Path) -> Path | None:
@@ -49,7 +53,7 @@ def _local_time(iso: str) -> str:
 class RunsList(QWidget):
     selection_changed = Signal()
 
-    def __init__(self, buttons: tuple[QPushButton, ...] = (), parent: QWidget | None = None):
+    def __init__(self, buttons: tuple[QWidget, ...] = (), parent: QWidget | None = None):
         super().__init__(parent)
         self._ws: Workspace | None = None
         self.runs: list[dict[str, Any]] = []
@@ -67,10 +71,10 @@ class RunsList(QWidget):
         self.info.setWordWrap(True)
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         side = QWidget()
-        side_lay = QVBoxLayout(side)
-        side_lay.setContentsMargins(0, 0, 0, 0)
-        side_lay.addWidget(self.preview, 1)
-        side_lay.addWidget(self.info)
+        self.side_layout = QVBoxLayout(side)  # the panel adds run options below the info
+        self.side_layout.setContentsMargins(0, 0, 0, 0)
+        self.side_layout.addWidget(self.preview, 1)
+        self.side_layout.addWidget(self.info)
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(side)
@@ -89,15 +93,7 @@ class RunsList(QWidget):
         """Re-read the runs, keeping the selected one selected."""
         keep = self.selected()
         self._ws = ws
-        rows = (
-            []
-            if ws is None
-            else ws.query(
-                "SELECT id, status, step, created_at, config FROM runs WHERE kind='train' "
-                "ORDER BY created_at DESC, id DESC"
-            )
-        )
-        self.runs = [{**dict(r), "config": json.loads(r["config"] or "{}")} for r in rows]
+        self.runs = [] if ws is None else list_runs(ws)[::-1]  # newest first
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.runs))
         for row, run in enumerate(self.runs):

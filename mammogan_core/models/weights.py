@@ -30,10 +30,10 @@ def read_state_file(path: str | Path) -> dict[str, Any]:
             warnings.simplefilter("ignore", UserWarning)
             obj = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
-        first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise InputError(
             "refused: the file is not a plain state dict (it holds Python objects or code that "
-            f"would run when unpickled; only tensors and plain containers are accepted): {first}",
+            "would run when unpickled; only tensors and plain containers are accepted): "
+            + _refusal_reason(str(exc)),
             path,
         ) from None
     except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile) as exc:
@@ -43,6 +43,15 @@ def read_state_file(path: str | Path) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise InputError(f"expected a state dict, found a {type(obj).__name__}", path)
     return obj
+
+
+def _refusal_reason(message: str) -> str:
+    """The line of torch's long refusal that names what was refused (e.g. a GLOBAL)."""
+    lines = [ln.strip() for ln in message.splitlines() if ln.strip()]
+    for ln in lines:
+        if "GLOBAL" in ln or ln.startswith("Unsupported"):
+            return ln
+    return lines[-1] if lines else "unpickling refused"
 
 
 def generator_state(obj: dict[str, Any], path: str | Path) -> dict[str, torch.Tensor]:

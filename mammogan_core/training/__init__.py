@@ -11,7 +11,9 @@ API (importing this package does not import torch; `train` imports it when calle
                   with_(**changes). PRESETS: 'alyafi2020' (the seed), 'dcgan', 'tiny' (CPU demo).
     train(ws, config | None, control, resume: str | None = None) -> Iterator[Event]
                   config None with resume: the run's stored config. A resumed run must share
-                  every schedule field (config.RUNTIME_FIELDS may differ, e.g. epochs, device).
+                  every schedule field (config.RUNTIME_FIELDS may differ, e.g. epochs, device):
+                  a finished run continues with more epochs. A run that another live process
+                  trains is refused (runs.refuse_if_trained_elsewhere).
 
 Events, in order:
     Log(...)                      device, amp, compile fallback, resume lines
@@ -31,12 +33,15 @@ Run folder `ws.runs_dir / <run_id>/` (run_id like 'train-20250101-120000-tiny'):
     config.json                   {'train': TrainConfig.to_dict(), 'model': ModelSpec, 'seed',
                                    'versions', 'device', 'selection': {..., 'count'}, ...}
     checkpoints/ckpt_step000000120.pt   last `keep_last` checkpoints
-    checkpoints/best.pt           best by `best_metric` (a hard link or a copy)
+    checkpoints/best.pt           best by `best_metric` (a hard link or a copy); absent while
+                                  that metric has no evaluator ('best' = the last checkpoint)
     checkpoints/checkpoints.json  index: {'checkpoints': [{step, epoch, path, metric}], 'best',
                                    'last'}
     samples/fake_step000000120.png, samples/real.png   the sample grids
 Catalogue: a `runs` row (kind 'train', status running/stopped/finished/failed, step) and, at each
 checkpoint, the metric windows since the previous one in `metrics` (name, value, step).
+runs.list_runs(ws) shows a 'running' run whose process (config.json 'process') is gone as
+'interrupted'. Under DDP, checkpoints also hold every rank's batch stream ('gen_data_ranks').
 """
 
 from __future__ import annotations

@@ -64,7 +64,10 @@ class TrainConfig:
     checkpoint_every: int = 10
     checkpoint_unit: str = "epochs"  # "epochs" | "steps"
     keep_last: int = 3
-    best_metric: str = "loss_g_ema"  # a StepMetrics key, "<key>_ema", or a registered evaluator
+    # best.pt: a registered evaluator ("fid", as the seed) or "<StepMetrics key>_ema". A GAN's
+    # losses do not measure image quality (the lowest G loss is often an early, blank G): until
+    # an evaluator is registered, 'best' falls back to the last checkpoint.
+    best_metric: str = "fid"
     best_mode: str = "min"  # "min" | "max"
     # speed
     device: str = "auto"  # auto | cuda | cuda:N | mps | cpu

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import torch
 
 STEP_STATS = ("loss_d", "loss_g", "d_x", "d_g_z")
+# the names `best_metric` can take besides registered evaluators
+EMA_NAMES = frozenset(f"{k}_ema" for k in STEP_STATS)
 EMA_DECAY = 0.9  # per window
 
 # name -> (generator module, device) -> value. A future FID evaluator registers here and is
@@ -91,6 +93,10 @@ class MetricsWindows:
 
     def reset_clock(self) -> None:
         self._t_last = time.perf_counter()
+
+    def shift_clock(self, seconds: float) -> None:
+        """Leave `seconds` (a pause) out of the current window's images/s."""
+        self._t_last += seconds
 
     def _update_ema(self, values: dict[str, float]) -> None:
         for k in STEP_STATS:

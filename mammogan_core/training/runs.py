@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..workspace import Workspace
 from ..workspace.catalogue import utc_now
 from .config import TrainConfig
+from .owner import is_alive, is_other_live_process
 
 CKPT_RE = re.compile(r"^ckpt_step(\d+)\.pt$")
 
@@ -132,12 +133,36 @@ def set_status(ws: Workspace, run_id: str, status: str) -> None:
 
 
 def list_runs(ws: Workspace) -> list[dict[str, Any]]:
-    """Training runs, oldest first: id, status, step, created_at, updated_at."""
+    """Training runs, oldest first: id, status, step, created_at, updated_at, config (the
+    TrainConfig dict). A 'running' run whose process is gone has status 'interrupted'."""
     rows = ws.query(
-        "SELECT id, status, step, created_at, updated_at FROM runs WHERE kind='train' "
+        "SELECT id, status, step, created_at, updated_at, config FROM runs WHERE kind='train' "
         "ORDER BY created_at, id"
     )
-    return [dict(r) for r in rows]
+    out = [{**dict(r), "config": json.loads(r["config"] or "{}")} for r in rows]
+    for run in out:
+        if run["status"] == "running" and is_alive(_owner(ws, run["id"])) is False:
+            run["status"] = "interrupted"
+    return out
+
+
+def _owner(ws: Workspace, run_id: str) -> dict[str, Any] | None:
+    try:
+        return json.loads((ws.runs_dir / run_id / "config.json").read_text()).get("process")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def refuse_if_trained_elsewhere(ws: Workspace, run_id: str) -> None:
+    """InputError when another live process of this host is training the run."""
+    row = ws.query("SELECT status FROM runs WHERE id=?", (run_id,))
+    owner = _owner(ws, run_id) or {}
+    if row and row[0]["status"] == "running" and is_other_live_process(owner):
+        raise InputError(
+            f"run {run_id} is being trained by process {owner['pid']} on {owner['host']}; "
+            "stop it before resuming",
+            ws.runs_dir / run_id,
+        )
 
 
 def find_checkpoint(ws: Workspace, run_id: str, which: str = "best") -> Path:

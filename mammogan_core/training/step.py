@@ -19,6 +19,9 @@ from .config import TrainConfig
 from .data import real_batch
 from .devices import DistInfo, SpeedPlan
 
+# torch.compile compiles on the first call; with CUDA graphs it records on the next ones.
+GUARDED_CALLS = 3
+
 
 class GanStep:
     def __init__(
@@ -42,9 +45,8 @@ class GanStep:
         for m in (self.G, self.D):
             m.to(device, memory_format=self.memory_format)
         # Each rank draws its own batches: its own seeded stream (the DistributedSampler's job).
-        self.gen = torch.Generator(device=device).manual_seed(
-            config.seed * 1000 + 17 + dist_info.rank
-        )
+        self.rank, self.world_size = dist_info.rank, dist_info.world_size
+        self.gen = torch.Generator(device=device).manual_seed(self._stream_seed(0))
         self.opt_g = self._adam(self.G, config.lr_g)
         self.opt_d = self._adam(self.D, config.lr_d)
         self.sched_g = torch.optim.lr_scheduler.StepLR(
@@ -65,6 +67,7 @@ class GanStep:
         # In the G update D only passes gradients through: the raw module, no DDP sync for it.
         self.d_plain: nn.Module = self.D
         self.compiled = False
+        self.compile_error: str | None = None  # why compile was dropped (for the log)
         if plan.compile_mode:
             mode = None if plan.compile_mode == "default" else plan.compile_mode
             self.g_run, self.d_run = (
@@ -88,6 +91,20 @@ class GanStep:
         self.d_run = self.d_run._orig_mod if hasattr(self.d_run, "_orig_mod") else self.d_run
         self.d_plain = self.D
         self.compiled = self.cudagraphs = False
+
+    def guarded(self, real_label: torch.Tensor) -> torch.Tensor:
+        """A step that may compile (first call) or record CUDA graphs (the next calls): on any
+        failure restore the state from before the step and run it eagerly."""
+        if not self.compiled:
+            return self(real_label)
+        snapshot = self.snapshot()
+        try:
+            return self(real_label)
+        except Exception as exc:  # torch.compile raises many kinds; eager always works
+            self.load_state_dict(snapshot)
+            self.use_eager()
+            self.compile_error = f"{type(exc).__name__}: {str(exc)[:300]}"
+            return self(real_label)
 
     def _autocast(self) -> contextlib.AbstractContextManager[Any]:
         if self.plan.amp_dtype is None:
@@ -157,6 +174,17 @@ class GanStep:
         self.sched_g.load_state_dict(state["sched_g"])
         self.sched_d.load_state_dict(state["sched_d"])
         self.gen.set_state(state["gen_data"])
+
+    def _stream_seed(self, step: int) -> int:
+        return self.config.seed * 1000 + 17 + self.rank + 7919 * step
+
+    def resume_stream(self, ranks: list[torch.Tensor] | None, step: int) -> None:
+        """Under DDP each rank continues its own batch stream from a checkpoint (`ranks`: every
+        rank's state); one written by another number of processes gets fresh streams."""
+        if ranks is not None and len(ranks) == self.world_size:
+            self.gen.set_state(ranks[self.rank])
+        else:
+            self.gen.manual_seed(self._stream_seed(step))
 
     def snapshot(self) -> dict[str, Any]:
         return copy.deepcopy(self.state_dict())

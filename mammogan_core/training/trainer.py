@@ -18,8 +18,9 @@ from .checkpoints import CheckpointFolder, global_rng_state, set_global_rng_stat
 from .config import TrainConfig
 from .data import grid, load_patches, to_uint8, write_png
 from .devices import DistInfo, dist_from_env, init_distributed, resolve_device, speed_plan
-from .metrics import EVALUATORS, MetricsWindows
-from .step import GanStep
+from .metrics import EMA_NAMES, EVALUATORS, MetricsWindows
+from .owner import this_process
+from .step import GUARDED_CALLS, GanStep
 
 GRID_N = 64  # 8 x 8 samples, 64 px each
 
@@ -30,6 +31,8 @@ def run_training(
     dist_info = dist_from_env()
     if resume:
         stored = runs.stored_train_config(ws, resume)
+        if dist_info.is_main:  # before the other ranks join: rank 0 then owns the run
+            runs.refuse_if_trained_elsewhere(ws, resume)
         if config is None:
             config = stored
         elif config.schedule_hash() != stored.schedule_hash():
@@ -83,6 +86,12 @@ class _Session:
         )
         for note in self.plan.notes:
             yield Log(note, "warning")
+        if cfg.best_metric not in EVALUATORS and cfg.best_metric not in EMA_NAMES:
+            yield Log(
+                f"best checkpoint metric {cfg.best_metric!r} is not available in this "
+                "installation: no best.pt is kept and 'best' means the last checkpoint",
+                "warning",
+            )
         data, selection = load_patches(self.ws, cfg, self.device)
         images_per_step = cfg.batch_size * self.dist.world_size
         self.spe = max(1, math.ceil(data.shape[0] / images_per_step))
@@ -99,6 +108,7 @@ class _Session:
         self.folder = self.ws.runs_dir / self.run_id
         self.ckpts = CheckpointFolder(self.folder / "checkpoints", cfg.keep_last, cfg.best_mode)
         self.step, self.real_label, self.ckpt_step, self.last_ckpt = 0, 1.0, -1, None
+        self.paused_s = 0.0
         self.metric_rows: list[tuple[str, float, int]] = []
         self.windows = MetricsWindows(self.device, images_per_step)
         if self.resume:
@@ -127,6 +137,7 @@ class _Session:
             "versions": runs.versions(),
             "device": str(self.device),
             "world_size": self.dist.world_size,
+            "process": this_process(),
             "speed": {
                 "amp": str(self.plan.amp_dtype),
                 "channels_last": self.plan.channels_last,
@@ -149,6 +160,8 @@ class _Session:
         if payload["config_hash"] != self.config.schedule_hash():
             raise InputError("the checkpoint was written with a different schedule", path)
         self.engine.load_state_dict(payload)
+        if self.dist.enabled:
+            self.engine.resume_stream(payload.get("gen_data_ranks"), int(payload["step"]))
         set_global_rng_state(payload["rng"])
         self.label_gen.set_state(payload["gen_label"])
         self.step, self.real_label = int(payload["step"]), float(payload["real_label"])
@@ -173,9 +186,8 @@ class _Session:
                         cfg.real_label_min + (cfg.real_label_max - cfg.real_label_min) * u
                     )
                     label_t = torch.tensor(self.real_label, device=self.device)
-                stats = (
-                    self._first_step(label_t) if self.step == self.start_step else engine(label_t)
-                )
+                first = self.step < self.start_step + GUARDED_CALLS
+                stats = engine.guarded(label_t) if first else engine(label_t)
                 self.windows.add(stats)
                 self.step += 1
                 if self.step % cfg.metrics_every == 0 or self.step == self.total:
@@ -203,7 +215,7 @@ class _Session:
             yield self._fake_grid()
         if self.main:
             runs.set_status(self.ws, self.run_id, status)
-        seconds = time.perf_counter() - t_start
+        seconds = time.perf_counter() - t_start - self.paused_s
         done = (self.step - self.start_step) * cfg.batch_size * self.dist.world_size
         yield Finished(
             {
@@ -219,29 +231,20 @@ class _Session:
             }
         )
 
-    def _first_step(self, label_t: torch.Tensor) -> torch.Tensor:
-        """The first step compiles (if compile is on): on failure, restore and run eagerly."""
-        if not self.engine.compiled:
-            return self.engine(label_t)
-        snapshot = self.engine.snapshot()
-        try:
-            return self.engine(label_t)
-        except Exception as exc:  # torch.compile raises many kinds; eager always works
-            self.engine.load_state_dict(snapshot)
-            self.engine.use_eager()
-            self.compile_error = f"{type(exc).__name__}: {str(exc)[:300]}"
-            return self.engine(label_t)
-
     def _check_control(self) -> bool:
         """Stop/pause/checkpoint requests; under DDP every rank acts on the same step."""
+        if self.dist.enabled and self.step % self.config.metrics_every:
+            return False
+        if self.control.paused:  # paused time counts neither in images/s nor in the summary
+            t0 = time.perf_counter()
+            self.control.wait_while_paused()
+            self.paused_s += time.perf_counter() - t0
+            self.windows.shift_clock(time.perf_counter() - t0)
         if not self.dist.enabled:
             self.control.check()
             return self.control.take_checkpoint_request()
-        if self.step % self.config.metrics_every:
-            return False
         import torch.distributed as dist
 
-        self.control.wait_while_paused()
         flags = torch.tensor(
             [float(self.control.stop_requested), float(self.control.take_checkpoint_request())],
             device=self.device,
@@ -268,12 +271,12 @@ class _Session:
         )
 
     def _emit(self, wait: bool) -> Iterator[Event]:
-        if getattr(self, "compile_error", None):
+        if self.engine.compile_error:
             yield Log(
-                f"torch.compile failed; training continues eagerly ({self.compile_error})",
+                f"torch.compile failed; training continues eagerly ({self.engine.compile_error})",
                 "warning",
             )
-            self.compile_error = None
+            self.engine.compile_error = None
         for w in self.windows.ready(wait):
             yield StepMetrics(w.step, w.epoch, w.values)
             self.metric_rows += [(k, v, w.step) for k, v in w.values.items()]
@@ -291,6 +294,10 @@ class _Session:
     def _checkpoint(self) -> Iterator[Event]:
         yield from self._emit(wait=True)  # metrics up to this step go into the same transaction
         path = self.ckpts.path(self.step)
+        ranks = None
+        if self.dist.enabled:  # every rank's batch stream, so that a resume continues each
+            ranks = [None] * self.dist.world_size
+            torch.distributed.all_gather_object(ranks, self.engine.gen.get_state())
         if self.main:
             metric, value = self._best_value()
             payload = {
@@ -303,6 +310,7 @@ class _Session:
                 "config_hash": self.config.schedule_hash(),
                 "rng": global_rng_state(),
                 "gen_label": self.label_gen.get_state(),
+                **({"gen_data_ranks": ranks} if ranks else {}),
                 "ema": dict(self.windows.ema),
                 "metric": {"name": metric, "value": value},
             }

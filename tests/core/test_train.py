@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -13,6 +14,8 @@ from mammogan_core.errors import InputError
 from mammogan_core.events import CheckpointSaved, Finished, Log, Progress, SampleGrid, StepMetrics
 from mammogan_core.training import METRIC_KEYS, preset_config, train
 from mammogan_core.training.devices import resolve_device
+from mammogan_core.training.runs import find_checkpoint
+from mammogan_core.workspace import Workspace
 
 SUMMARY_KEYS = {"run", "run_dir", "steps", "epochs", "checkpoint", "resumed_from_step"}
 
@@ -47,6 +50,7 @@ def tiny(**changes):
         lr_step_g=1,
         lr_gamma=0.5,
         device="cpu",
+        best_metric="loss_g_ema",
     )
     return preset_config("tiny", **{**base, **changes})
 
@@ -69,10 +73,18 @@ def metrics(events):
     ]
 
 
-def test_training_events_folder_and_catalogue(workspace) -> None:
-    add_lesions(workspace)
-    add_lesions(workspace, 5, split="test")  # not selected: split 'train' only
-    events = run_all(workspace, tiny())
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One workspace and one uninterrupted 2-epoch run that several tests compare against."""
+    ws = Workspace.create(tmp_path_factory.mktemp("train") / "ws")
+    add_lesions(ws)
+    add_lesions(ws, 5, split="test")  # not selected: split 'train' only
+    yield ws, run_all(ws, tiny())
+    ws.close()
+
+
+def test_training_events_folder_and_catalogue(shared) -> None:
+    workspace, events = shared
     assert isinstance(events[0], Log) and isinstance(events[-1], Finished)
     grids = [e for e in events if isinstance(e, SampleGrid)]
     assert grids[0].kind == "real" and {g.kind for g in grids[1:]} == {"fake"}
@@ -102,9 +114,14 @@ def test_training_events_folder_and_catalogue(workspace) -> None:
     assert {"torch", "numpy", "python", "mammogan"} <= set(info["versions"])
     ckpt_files = sorted(p.name for p in (run_dir / "checkpoints").glob("ckpt_step*.pt"))
     assert ckpt_files == ["ckpt_step000000008.pt", "ckpt_step000000010.pt"]  # keep_last=2
-    assert (run_dir / "checkpoints" / "best.pt").is_file()
     index = json.loads((run_dir / "checkpoints" / "checkpoints.json").read_text())
     assert index["last"] == "ckpt_step000000010.pt" and index["best"]["metric"] == "loss_g_ema"
+    # best.pt: the checkpoint with the lowest loss_g_ema so far, kept after keep_last dropped it
+    best = torch.load(run_dir / "checkpoints" / "best.pt", weights_only=True)
+    assert best["step"] == index["best"]["step"] and best["metric"]["name"] == "loss_g_ema"
+    for name in ckpt_files:
+        kept = torch.load(run_dir / "checkpoints" / name, weights_only=True)
+        assert best["metric"]["value"] <= kept["metric"]["value"]
     payload = torch.load(summary["checkpoint"], map_location="cpu", weights_only=True)
     assert payload["step"] == 10 and {"opt_g", "opt_d", "sched_g", "sched_d", "rng"} <= set(payload)
     assert (run_dir / "samples" / "real.png").is_file()
@@ -114,11 +131,11 @@ def test_training_events_folder_and_catalogue(workspace) -> None:
         "SELECT COUNT(*) FROM metrics WHERE run_id=? AND name='loss_g'", (summary["run"],)
     )
     assert n[0][0] == 5
+    assert info["process"]["pid"] == os.getpid()  # who trains it: see test_train_runs.py
 
 
-def test_stop_then_resume_matches_an_uninterrupted_run(workspace) -> None:
-    add_lesions(workspace)
-    full = run_all(workspace, tiny(epochs=2))
+def test_stop_then_resume_matches_an_uninterrupted_run(shared) -> None:
+    workspace, full = shared
     # Stop mid-epoch (step 4 of 10, epoch 1 of 2): label smoothing, schedulers and random
     # streams must all continue from the checkpoint, across the epoch boundary at step 5.
     part = run_all(workspace, tiny(epochs=2), stop_at=4)
@@ -140,6 +157,62 @@ def test_stop_then_resume_matches_an_uninterrupted_run(workspace) -> None:
     b = torch.load(summary["checkpoint"], weights_only=True)["generator"]
     for k in a:
         torch.testing.assert_close(a[k], b[k], rtol=1e-4, atol=1e-5)
+
+
+def test_a_finished_run_continues_for_more_epochs(shared) -> None:
+    workspace, full = shared
+    one = run_all(workspace, tiny(epochs=1))[-1].summary
+    assert one["status"] == "finished" and one["steps"] == 5
+    more = run_all(workspace, tiny(epochs=2), resume=one["run"])
+    summary = more[-1].summary
+    assert (summary["run"], summary["steps"], summary["epochs"]) == (one["run"], 10, 2)
+    assert summary["resumed_from_step"] == 5
+    # the same trajectory as two epochs in one go (windows 7-8 and 9-10 cover the same steps)
+    np.testing.assert_allclose(
+        np.array(metrics(more)[-2:]), np.array(metrics(full)[-2:]), rtol=1e-4, atol=1e-5
+    )
+    info = json.loads((workspace.runs_dir / one["run"] / "config.json").read_text())
+    assert info["train"]["epochs"] == 2 and info["resumed_from_step"] == 5
+
+
+def test_without_an_evaluator_best_means_the_last_checkpoint(workspace) -> None:
+    add_lesions(workspace, 16)
+    events = run_all(workspace, tiny(epochs=1, best_metric="fid"))
+    assert any(isinstance(e, Log) and "'fid' is not available" in e.message for e in events)
+    run = events[-1].summary["run"]
+    folder = workspace.runs_dir / run / "checkpoints"
+    assert not (folder / "best.pt").exists()
+    assert json.loads((folder / "checkpoints.json").read_text())["best"] is None
+    assert find_checkpoint(workspace, run, "best") == folder / "ckpt_step000000002.pt"
+    assert preset_config("alyafi2020").best_metric == "fid"  # the seed kept the lowest FID
+
+
+def test_compile_failure_after_the_first_step_falls_back_to_identical_eager(
+    workspace, monkeypatch
+) -> None:
+    """CUDA graphs record on the second and third calls: a failure there must restore the
+    step's state and continue eagerly, giving the same trajectory as an eager run."""
+    add_lesions(workspace)
+    eager = run_all(workspace, tiny(epochs=1))
+
+    class FailsOnFourthCall(torch.nn.Module):  # D runs 3 times a step: step 2 fails
+        def __init__(self, module: torch.nn.Module) -> None:
+            super().__init__()
+            self._orig_mod, self.calls = module, 0
+
+        def forward(self, *args):
+            self.calls += 1
+            if self.calls == 4:
+                raise RuntimeError("cudagraph recording failed")
+            return self._orig_mod(*args)
+
+    monkeypatch.setattr(torch, "compile", lambda module, mode=None: FailsOnFourthCall(module))
+    events = run_all(workspace, tiny(epochs=1, compile="default"))
+    warnings = [e.message for e in events if isinstance(e, Log) and e.level == "warning"]
+    assert any("torch.compile failed" in w and "cudagraph recording" in w for w in warnings)
+    np.testing.assert_allclose(
+        np.array(metrics(events)), np.array(metrics(eager)), rtol=1e-5, atol=1e-6
+    )
 
 
 def test_checkpoint_on_request(workspace) -> None:

@@ -17,6 +17,7 @@ from PIL import Image
 
 from mammogan_core.cli.main import run_cli
 from mammogan_core.models import build_models
+from mammogan_core.training.runs import list_runs
 from mammogan_core.workspace import Workspace
 
 from .test_train import SUMMARY_KEYS, add_lesions
@@ -95,12 +96,12 @@ def test_cuda_requested_when_absent_exits_2(ws_path, capsys) -> None:
 
 
 def test_sigkill_then_resume_completes(ws_path, capsys) -> None:
-    # 40 patches / batch 16 = 3 steps per epoch, 10 epochs = 30 steps, a checkpoint every 2.
+    # 40 patches / batch 16 = 3 steps per epoch, 6 epochs = 18 steps, a checkpoint every 2.
     args = [
         "--workspace",
         ws_path,
         "--epochs",
-        "10",
+        "6",
         "--checkpoint-every",
         "2",
         "--checkpoint-unit",
@@ -121,10 +122,12 @@ def test_sigkill_then_resume_completes(ws_path, capsys) -> None:
         proc.wait(30)
         (run_id,) = [p.name for p in runs.runs_dir.iterdir()]
         row = runs.query("SELECT status, step FROM runs WHERE id=?", (run_id,))[0]
+        listed = list_runs(runs)
     finally:
         runs.close()
-    assert row["status"] == "running" and row["step"] < 30  # killed mid-run, no clean exit
+    assert row["status"] == "running" and row["step"] < 18  # killed mid-run, no clean exit
+    assert [r["status"] for r in listed] == ["interrupted"]  # its process is gone
     assert run_cli([*TRAIN, "--workspace", ws_path, "--resume", run_id]).exit_code == 0
     summary = json_tail(capsys)
-    assert summary["run"] == run_id and summary["steps"] == 30 and summary["epochs"] == 10
-    assert 2 <= summary["resumed_from_step"] < 30
+    assert summary["run"] == run_id and summary["steps"] == 18 and summary["epochs"] == 6
+    assert 2 <= summary["resumed_from_step"] < 18

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 import torch.distributed as dist
 
 from .test_train import add_lesions
@@ -75,3 +76,8 @@ def test_ddp_two_processes_train_and_resume(workspace) -> None:
     )
     rows = workspace.query("SELECT status, step FROM runs")
     assert [(r["status"], r["step"]) for r in rows] == [("finished", 4)]
+    # each rank kept its own batch stream across the resume (had both ranks restored rank 0's,
+    # they would draw the same batches and end with the same generator state)
+    payload = torch.load(second["checkpoint"], weights_only=True)
+    a, b = payload["gen_data_ranks"]
+    assert not torch.equal(a, b) and torch.equal(a, payload["gen_data"])

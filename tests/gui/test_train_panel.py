@@ -81,12 +81,21 @@ def test_live_training_pause_checkpoint_stop_and_resume(qtbot, main_window, pane
     main_window.activateWindow()
     panel.live.curves.setFocus()
     qtbot.keyClick(panel.live.curves, Qt.Key.Key_Space)  # the panel-wide pause shortcut
+    indicator = main_window.indicator  # the status bar's pause follows the panel's, and back
     assert task.control.paused and panel.pause_button.text() == "Resume"
+    assert indicator.pause_button.isChecked() and indicator.pause_button.text() == "Resume"
     assert not panel.checkpoint_button.isEnabled()
     seen = len(metrics(events))
-    panel.pause_button.click()
+    indicator.pause_button.click()
     assert not task.control.paused and panel.pause_button.text() == "Pause"
+    assert not panel.pause_button.isChecked() and panel.checkpoint_button.isEnabled()
+    assert indicator.pause_button.text() == "Pause"
     qtbot.waitUntil(lambda: len(metrics(events)) > seen + 1, timeout=TIMEOUT)
+    indicator.pause_button.click()
+    assert task.control.paused and panel.pause_button.isChecked()
+    assert panel.status.state.text().startswith("Paused")
+    panel.pause_button.click()
+    assert not task.control.paused and not indicator.pause_button.isChecked()
 
     panel.checkpoint_button.click()  # the schedule's next checkpoint is 400 steps away
     qtbot.waitUntil(lambda: any(isinstance(e, CheckpointSaved) for e in events), timeout=TIMEOUT)
@@ -184,6 +193,45 @@ def test_latent_explorer_interpolates_a_finished_run(qtbot, main_window, ws_path
     assert [w.text() for w in shown[1::2]] == ["A", "t = 0.25", "t = 0.50", "t = 0.75", "B"]
     assert "from seed 1" in explorer.caption.text()
     main_window.grab().save("/tmp/train_panel_latent.png")
+
+
+def test_interrupted_and_finished_runs_continue_from_the_runs_list(qtbot, main_window, ws_path):
+    import json
+    import os
+    import socket
+
+    from mammogan_core.control import Control
+    from mammogan_core.training import preset_config, train
+
+    with Workspace.open(ws_path) as ws:
+        *_, last = train(ws, preset_config("tiny", epochs=1, batch_size=8), Control())
+        run_id = last.summary["run"]
+        # as if its process had been killed with SIGKILL during the run
+        config = ws.runs_dir / run_id / "config.json"
+        info = json.loads(config.read_text())
+        dead = subprocess.Popen([sys.executable, "-c", "pass"])
+        dead.wait()
+        info["process"] = {"pid": dead.pid, "host": socket.gethostname(), "start": None}
+        config.write_text(json.dumps(info))
+        with ws.transaction() as conn:
+            conn.execute("UPDATE runs SET status='running' WHERE id=?", (run_id,))
+    assert main_window.open_workspace(ws_path)
+    panel = main_window.show_panel("train")
+    panel.tabs.setCurrentWidget(panel.runs)
+    panel.runs.select(run_id)
+    status = panel.runs.table.item(0, 2).text()
+    assert status == ("interrupted" if os.name != "nt" else "running")
+    assert panel.until_epoch.value() == 1 and panel.resume_button.isEnabled()
+    panel.until_epoch.setValue(2)  # and train one more epoch
+    task, events = start(qtbot, main_window, panel.resume_button)
+    with qtbot.waitSignal(task.ended, timeout=TIMEOUT):
+        pass
+    (done,) = [e.summary for e in events if isinstance(e, Finished)]
+    assert (done["status"], done["steps"], done["resumed_from_step"]) == ("finished", 8, 4)
+    assert panel.runs.table.item(0, 2).text() == "finished"
+    assert panel.until_epoch.value() == 2 and not panel.resume_button.isEnabled()
+    panel.until_epoch.setValue(3)  # a finished run continues only for more epochs
+    assert panel.resume_button.isEnabled()
 
 
 def test_closing_during_training_asks_then_checkpoints(
