@@ -8,6 +8,7 @@ starts, never while the panel is built.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from mammogan_core.control import Control
 from mammogan_core.events import CheckpointSaved, Event, SampleGrid, StepMetrics
 from mammogan_core.training import train
-from mammogan_core.training.runs import stored_train_config
+from mammogan_core.training.runs import run_history, stored_train_config
 
 from ..context import AppContext
 from ..training_view.form import HyperparameterForm
@@ -50,6 +51,7 @@ class TrainPanel(Panel):
         self._task: Task | None = None
         self._stopping = False
         self._known_runs: set[str] = set()
+        self._history_of: Path | None = None  # the workspace whose last run the view shows
         self._run_id: str | None = None
         self.shortcuts: dict[str, QShortcut] = {}
 
@@ -154,6 +156,11 @@ class TrainPanel(Panel):
             None if ws is None else [tuple(r) for r in ws.query(_COUNTS_SQL)]
         )
         self._refresh_runs()
+        # on opening a workspace, show where its training stands (not after each change:
+        # the live view of a run that just ended stays as it was)
+        if ws is not None and ws.root != self._history_of and not self.training and self.runs.runs:
+            self.live.show_past_run(ws, self.runs.runs[-1])
+        self._history_of = None if ws is None else ws.root
 
     def _refresh_runs(self) -> None:
         """The runs table and the explorer's runs (those with a checkpoint)."""
@@ -217,9 +224,7 @@ class TrainPanel(Panel):
         if ws is None or self.training or not self._resumable(run):
             return
         run_id, epochs = run["id"], self.until_epoch.value()
-        history = ws.query(
-            "SELECT name, value, step FROM metrics WHERE run_id=? ORDER BY step", (run_id,)
-        )
+        history = run_history(ws, run_id)
         self._launch(
             f"Training (resume {run_id})",
             # the stored config is read in the worker: an unreadable one reaches the error dialog

@@ -101,14 +101,11 @@ class LiveCurves(QWidget):
         self.buffer.append(ev.step, ev.values)
         self._mark_dirty()
 
-    def load(self, rows: Iterable[tuple[str, float, int]]) -> None:
-        """Earlier points of a run (name, value, step rows of the catalogue), replacing all."""
-        by_step: dict[int, dict[str, float]] = {}
-        for name, value, step in rows:
-            by_step.setdefault(int(step), {})[name] = value
+    def load(self, history: Iterable[StepMetrics]) -> None:
+        """Earlier points of a run (`training.runs.run_history`), replacing all."""
         self.buffer.clear()
-        for step in sorted(by_step):
-            self.buffer.append(step, by_step[step])
+        for ev in history:
+            self.buffer.append(ev.step, ev.values)
         self._mark_dirty()
 
     def clear(self) -> None:

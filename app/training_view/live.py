@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from mammogan_core.events import Event, SampleGrid, StepMetrics
@@ -10,6 +13,9 @@ from mammogan_core.events import Event, SampleGrid, StepMetrics
 from .curves import LiveCurves
 from .grids import SampleGrids
 from .status import TrainingStatus
+
+if TYPE_CHECKING:
+    from mammogan_core.workspace import Workspace
 
 
 class LiveView(QWidget):
@@ -30,6 +36,35 @@ class LiveView(QWidget):
         self.curves.clear()
         self.grids.clear()
         self.status.reset(run, epochs)
+
+    def show_past_run(self, ws: Workspace, run: dict[str, Any]) -> None:
+        """A finished, stopped or interrupted run as it was last recorded: its curves from
+        the catalogue, its last sample grids from its folder."""
+        from mammogan_core.training.runs import run_history, steps_per_epoch
+
+        epochs = int(run.get("config", {}).get("epochs") or 0)
+        self.reset(run["id"], epochs)
+        history = run_history(ws, run["id"])
+        self.curves.load(history)
+        samples = ws.runs_dir / run["id"] / "samples"
+        fakes = sorted(samples.glob("fake_step*.png"))
+        if fakes:
+            self.grids.fake.set_image(QImage(str(fakes[-1])))
+            step = int(fakes[-1].stem.removeprefix("fake_step"))
+            self.grids.fake_caption.setText(f"<b>Generated</b> (fixed noise), step {step:,}")
+        if (samples / "real.png").is_file():
+            self.grids.real.set_image(QImage(str(samples / "real.png")))
+        step = int(run.get("step") or 0)
+        total = epochs * steps_per_epoch(ws, run["id"]) or step
+        self.status.bar.setRange(0, max(total, 1))
+        self.status.bar.setValue(min(step, total))
+        self.status.set_value("Step", f"{step:,} / {total:,}")
+        if history:
+            self.status.set_value("Epoch", f"{history[-1].epoch + 1:,}")
+        self.status.state.setText(
+            f"Last run: {run['status']} at step {step:,}. Start a new run, or resume it from "
+            "the Runs tab."
+        )
 
     def show_event(self, ev: Event) -> None:
         self.status.show_event(ev)

@@ -12,6 +12,7 @@ from typing import Any
 from .. import __version__
 from ..atomic import atomic_write_json
 from ..errors import InputError
+from ..events import StepMetrics
 from ..workspace import Workspace
 from ..workspace.catalogue import utc_now
 from .config import TrainConfig
@@ -186,3 +187,22 @@ def find_checkpoint(ws: Workspace, run_id: str, which: str = "best") -> Path:
     if step not in steps:
         raise InputError(f"no checkpoint at step {step} (kept: {steps or 'none'})", folder)
     return folder / ckpt_name(step)
+
+
+def run_history(ws: Workspace, run_id: str) -> list[StepMetrics]:
+    """A run's recorded metrics as StepMetrics, in step order (for curves of a past run)."""
+    by_step: dict[int, dict[str, float]] = {}
+    for r in ws.query(
+        "SELECT step, name, value FROM metrics WHERE run_id=? AND step IS NOT NULL ORDER BY step",
+        (run_id,),
+    ):
+        by_step.setdefault(int(r["step"]), {})[r["name"]] = float(r["value"])
+    spe = steps_per_epoch(ws, run_id)
+    return [StepMetrics(step, (step - 1) // spe if spe else 0, v) for step, v in by_step.items()]
+
+
+def steps_per_epoch(ws: Workspace, run_id: str) -> int:
+    try:
+        return int(read_run_config(ws, run_id).get("steps_per_epoch") or 0)
+    except InputError:  # a damaged config.json: epochs are shown as 0
+        return 0

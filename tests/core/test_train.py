@@ -262,3 +262,15 @@ def test_cuda_training_bf16_and_compile_fallback(workspace, compile_mode: str) -
     assert info["speed"]["amp"] == "torch.bfloat16" and info["speed"]["fused_adam"]
     payload = torch.load(summary["checkpoint"], map_location="cpu", weights_only=True)
     assert payload["step"] == 10
+
+
+def test_run_history_replays_the_recorded_metrics(shared) -> None:
+    from mammogan_core.training.runs import run_history, steps_per_epoch
+
+    workspace, events = shared
+    run = events[-1].summary["run"]
+    live = [e for e in events if isinstance(e, StepMetrics)]
+    history = run_history(workspace, run)
+    assert steps_per_epoch(workspace, run) == 5
+    assert [(h.step, h.epoch) for h in history] == [(m.step, m.epoch) for m in live]
+    assert history[-1].values["loss_g"] == pytest.approx(live[-1].values["loss_g"])

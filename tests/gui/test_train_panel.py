@@ -193,6 +193,14 @@ def test_latent_explorer_interpolates_a_finished_run(qtbot, main_window, ws_path
     assert [w.text() for w in shown[1::2]] == ["A", "t = 0.25", "t = 0.50", "t = 0.75", "B"]
     assert "from seed 1" in explorer.caption.text()
     main_window.grab().save("/tmp/train_panel_latent.png")
+    # opening the workspace again shows that last run in the live tab: curves and grids
+    assert main_window.open_workspace(ws_path)
+    live = panel.live
+    assert last.summary["run"] in live.status.values["Run"].text()
+    assert "Last run: finished" in live.status.state.text()
+    assert len(live.curves.items["loss_g"].xData) > 0
+    assert live.grids.fake.pixmap() is not None and not live.grids.fake.pixmap().isNull()
+    assert not live.grids.real.pixmap().isNull()
 
 
 def test_interrupted_and_finished_runs_continue_from_the_runs_list(qtbot, main_window, ws_path):
