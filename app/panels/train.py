@@ -215,7 +215,7 @@ class TrainPanel(Panel):
             return
         self._launch(
             f"Training ({config.preset})",
-            lambda control: train(ws, config, control),
+            lambda control: ws.in_own_session(lambda own: train(own, config, control)),
             config.epochs,
         )
 
@@ -228,8 +228,13 @@ class TrainPanel(Panel):
         self._launch(
             f"Training (resume {run_id})",
             # the stored config is read in the worker: an unreadable one reaches the error dialog
-            lambda control: train(
-                ws, stored_train_config(ws, run_id).with_(epochs=epochs), control, resume=run_id
+            lambda control: ws.in_own_session(
+                lambda own: train(
+                    own,
+                    stored_train_config(own, run_id).with_(epochs=epochs),
+                    control,
+                    resume=run_id,
+                )
             ),
             epochs,
             run_id,

@@ -153,7 +153,9 @@ class LatentExplorer(QWidget):
         def op(control: Control) -> Iterator[Event]:
             from mammogan_core.latent import interpolation_events
 
-            return interpolation_events(ws, *args, control, mode=mode)
+            return ws.in_own_session(
+                lambda own: interpolation_events(own, *args, control, mode=mode)
+            )
 
         self._busy = True
         self._update_enabled()
