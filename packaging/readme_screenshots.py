@@ -14,10 +14,10 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer
 
-from app.application import create_application  # noqa: E402
-from app.main_window import MainWindow  # noqa: E402
+from app.application import create_application
+from app.main_window import MainWindow
 
 
 def settle(ms: int = 1500) -> None:
