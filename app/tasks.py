@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QToolButton,
+    QWidget,
+)
 
 from mammogan_core.events import Event, ItemError, Log, Progress
 
 from .workers import OperationFactory, Task
+
+
+def show_pause_state(button: QAbstractButton, paused: bool) -> None:
+    """A checkable Pause/Resume button showing a task's state without toggling it again."""
+    button.blockSignals(True)
+    button.setChecked(paused)
+    button.blockSignals(False)
+    button.setText("Resume" if paused else "Pause")
 
 
 class TaskManager(QObject):
@@ -117,10 +132,7 @@ class TaskIndicator(QWidget):
 
     def _show_paused(self, paused: bool) -> None:
         """Follow the task, whoever paused it (this button or a panel's)."""
-        self.pause_button.blockSignals(True)
-        self.pause_button.setChecked(paused)
-        self.pause_button.blockSignals(False)
-        self.pause_button.setText("Resume" if paused else "Pause")
+        show_pause_state(self.pause_button, paused)
 
     def _on_cancel(self) -> None:
         if self._task is not None:

@@ -31,6 +31,7 @@ from mammogan_core.training import train
 from mammogan_core.training.runs import run_history, stored_train_config
 
 from ..context import AppContext
+from ..tasks import show_pause_state
 from ..training_view.form import HyperparameterForm
 from ..training_view.latent_view import LatentExplorer
 from ..training_view.live import LiveView
@@ -265,10 +266,7 @@ class TrainPanel(Panel):
 
     def _show_paused(self, paused: bool) -> None:
         """Follow the task's state, whoever changed it (this button or the status bar's)."""
-        self.pause_button.blockSignals(True)
-        self.pause_button.setChecked(paused)
-        self.pause_button.blockSignals(False)
-        self.pause_button.setText("Resume" if paused else "Pause")
+        show_pause_state(self.pause_button, paused)
         if self._task is not None and not self._stopping:
             self.status.state.setText(
                 "Paused (press Resume or Space to continue)" if paused else "Training…"

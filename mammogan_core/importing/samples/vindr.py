@@ -24,6 +24,8 @@ VINDR_HEADER = (
     "ymax",
     "split",
 )
+# breast-level_annotations.csv: the image columns of the finding file, without the finding
+BREAST_LEVEL_HEADER = (*VINDR_HEADER[:9], "split")
 
 
 def write_vindr(root: Path) -> Path:
@@ -145,18 +147,7 @@ def write_vindr(root: Path) -> Path:
     level = [("st3", "se3", "imgG", "R", "MLO", SIZE, SIZE, "BI-RADS 1", "DENSITY A", "test")]
     write_csv(
         root / "breast-level_annotations.csv",
-        (
-            "study_id",
-            "series_id",
-            "image_id",
-            "laterality",
-            "view_position",
-            "height",
-            "width",
-            "breast_birads",
-            "breast_density",
-            "split",
-        ),
+        BREAST_LEVEL_HEADER,
         level,
     )
     return root
