@@ -175,3 +175,28 @@ def patch_record(ws: Workspace, patch_id: int) -> dict[str, Any] | None:
     except ValueError:
         rec["params"] = {"raw": rec["params"]}
     return rec
+
+
+def dataset_overview(ws: Workspace) -> dict[str, dict[str, int]]:
+    """Counts for the data panel's charts: findings by type, patches by split and class."""
+    findings = {
+        r[0]: r[1]
+        for r in ws.query(
+            "SELECT finding_type, COUNT(*) FROM findings GROUP BY finding_type ORDER BY 2 DESC"
+        )
+    }
+    patches: dict[str, dict[str, int]] = {}
+    for label, split, n in ws.query(
+        "SELECT label, COALESCE(split, 'none'), COUNT(*) FROM patches GROUP BY 1, 2"
+    ):
+        patches.setdefault(label, {})[split] = n
+    return {"findings_by_type": findings, "patches_by_split": patches}
+
+
+def import_issues(ws: Workspace, limit: int = 5000) -> list[dict[str, Any]]:
+    """The stored report of past imports: rows skipped and files not read, with reasons."""
+    rows = ws.query(
+        "SELECT kind, COALESCE(row, path) AS what, reason FROM import_issues ORDER BY id LIMIT ?",
+        (limit,),
+    )
+    return [dict(r) for r in rows]

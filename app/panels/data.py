@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mammogan_core import catalogue_queries as cq
 from mammogan_core.control import Control
 from mammogan_core.errors import InputError
 from mammogan_core.events import Event, ItemError, Progress
@@ -35,6 +36,7 @@ from mammogan_core.preprocess.normalise import PRESETS
 from .. import dialogs
 from ..context import AppContext
 from .base import Panel
+from .data_overview import DatasetOverview
 
 FORMATS = ("auto", "mias", "cbis-ddsm", "vindr", "inbreast", "optimam", "generic", "images")
 _MAX_ISSUE_ROWS = 5000  # a table of every row of a 100K-row CSV helps nobody; the log has all
@@ -108,6 +110,8 @@ class DataPanel(Panel):
         self.summary_label = QLabel("")
         self.summary_label.setObjectName("importSummary")
         self.summary_label.setWordWrap(True)
+        self.overview = DatasetOverview()
+        self._issues_of: Path | None = None  # the workspace whose import report is shown
         self.issues = QTableWidget(0, 3)
         self.issues.setHorizontalHeaderLabels(["Kind", "File / row", "Reason"])
         self.issues.verticalHeader().setVisible(False)
@@ -129,6 +133,7 @@ class DataPanel(Panel):
         lay.addLayout(top)
         lay.addWidget(self.progress)
         lay.addWidget(self.summary_label)
+        lay.addWidget(self.overview, 1)
         lay.addWidget(QLabel("Skipped rows and unreadable files:"))
         lay.addWidget(self.issues, 1)
 
@@ -155,7 +160,17 @@ class DataPanel(Panel):
             button.setEnabled(ws is not None and not busy)
         if ws is None:
             self.counts_label.setText("No workspace open: open or create one from the File menu.")
+            self._issues_of = None
+            self.issues.setRowCount(0)
+            self.overview.show_counts({})
             return
+        self.overview.show_counts(cq.dataset_overview(ws))
+        if ws.root != self._issues_of:  # a workspace just opened: what its imports reported
+            self._issues_of = ws.root
+            self.issues.setRowCount(0)
+            for issue in cq.import_issues(ws):
+                kind = "file error" if issue["kind"] == "error" else "row skipped"
+                self._add_issue(kind, issue["what"], issue["reason"])
         c = ws.counts()
         self.counts_label.setText(
             f"Workspace {ws.root.name}: <b>{c['images']:,}</b> images, <b>{c['findings']:,}</b> "

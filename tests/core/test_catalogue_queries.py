@@ -131,3 +131,45 @@ def test_patch_choices_and_record(filled):
     rec = cq.patch_record(filled, first)
     assert rec["image_key"] == "img1" and rec["params"] == {"size": 128}
     assert cq.patch_record(filled, 10_000) is None
+
+
+def test_dataset_overview_and_stored_import_issues(tmp_path):
+    from mammogan_core.workspace import Workspace
+
+    ws = Workspace.create(tmp_path / "overview")
+    with ws.transaction() as conn:
+        conn.execute(
+            "INSERT INTO sources(id, root, format, imported_at) VALUES (1, '/d', 'generic', 'now')"
+        )
+        conn.execute(
+            "INSERT INTO images(id, source_id, image_key, path) VALUES (1, 1, 'a', '/d/a.dcm')"
+        )
+        for i, kind in enumerate(("mass", "mass", "calcification")):
+            conn.execute(
+                "INSERT INTO findings(image_id, finding_type, geometry_kind, geometry, source_row)"
+                " VALUES (1, ?, 'box', '{}', ?)",
+                (kind, f"labels.csv:{i}"),
+            )
+        conn.execute(
+            "INSERT INTO import_issues(source_id, kind, path, row, reason)"
+            " VALUES (1, 'skipped', NULL, 'labels.csv:9', 'no coordinates')"
+        )
+    px = np.zeros((3, 128, 128), np.uint8)
+    ws.add_patches(
+        px,
+        [
+            {"label": "lesion", "split": "train"},
+            {"label": "normal", "split": "train"},
+            {"label": "normal", "split": "test"},
+        ],
+    )
+    overview = cq.dataset_overview(ws)
+    assert overview["findings_by_type"] == {"mass": 2, "calcification": 1}
+    assert overview["patches_by_split"] == {
+        "lesion": {"train": 1},
+        "normal": {"train": 1, "test": 1},
+    }
+    assert cq.import_issues(ws) == [
+        {"kind": "skipped", "what": "labels.csv:9", "reason": "no coordinates"}
+    ]
+    ws.close()

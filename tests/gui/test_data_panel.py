@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from mammogan_core.io import write_mammogram_dicom
+from mammogan_core.workspace import Workspace
 
 CSV_HEADER = "image,patient_id,laterality,view,label,pathology,x1,y1,x2,y2,cx,cy,r,mask\n"
 
@@ -92,9 +93,21 @@ def test_import_shows_summary_and_errors_then_extraction_updates_counts(
     assert "Extracted <b>2</b> lesion" in panel.summary_label.text()
     assert not panel.progress.isVisible()
     main_window.grab().save("/tmp/mg/data_panel_extract.png")
+    # the charts count what the catalogue holds
+    bars = panel.overview.bars
+    assert sum(bars["findings"].opts["height"]) == 2
+    assert sum(bars["lesion"].opts["height"]) == 2
+    assert sum(bars["normal"].opts["height"]) == s["normal_patches"]
     # the browser sees the new patches
     browse = main_window.show_panel("browse")
     assert browse.browser.model.rowCount() == 2 + s["normal_patches"]
+    # reopened later, the workspace still shows what its import skipped and why
+    reported, root = panel.issues.rowCount(), main_window.ctx.workspace.root
+    Workspace.create(root.parent / "other").close()
+    assert main_window.open_workspace(root.parent / "other")
+    assert panel.issues.rowCount() == 0
+    assert main_window.open_workspace(root)
+    assert panel.issues.rowCount() == reported > 0
 
 
 def test_bad_header_filter_is_explained_and_nothing_starts(main_window, panel, dataset):
