@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from mammogan_core.errors import MammoganError
 from mammogan_core.workspace import Workspace
 
-from . import dialogs
+from . import dialogs, help
 from .context import AppContext
 from .panels import PANELS
 from .panels.base import Panel, PlaceholderPanel
@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         )
         self._action(file_menu, "Open the &demo", "Ctrl+D", self.open_demo)
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
         view_menu = self.menuBar().addMenu("&View")
         for i, name in enumerate(self._names):
             title = "Welcome" if name == "welcome" else PANELS[i - 1][1]
@@ -108,6 +108,9 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.log_dock.toggleViewAction())
         self.log_dock.toggleViewAction().setShortcut("Ctrl+L")
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", "F1", lambda: help.show_shortcuts(self))
+        self._action(help_menu, "&About MammoGAN", QKeySequence(), lambda: help.show_about(self))
 
     def _action(self, menu: Any, text: str, shortcut: Any, slot: Any) -> QAction:
         act = QAction(text, self)

@@ -113,6 +113,7 @@ class DataPanel(Panel):
         self.overview = DatasetOverview()
         self._issues_of: Path | None = None  # the workspace whose import report is shown
         self.issues = QTableWidget(0, 3)
+        self.issues.setMinimumHeight(60)  # the panel must fit a 600 px high window
         self.issues.setHorizontalHeaderLabels(["Kind", "File / row", "Reason"])
         self.issues.verticalHeader().setVisible(False)
         self.issues.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -16,7 +16,7 @@ def _bar_plot(title: str) -> pg.PlotWidget:
     plot.hideButtons()
     plot.getPlotItem().setMenuEnabled(False)
     plot.showGrid(y=True, alpha=0.25)
-    plot.setMinimumHeight(150)
+    plot.setMinimumHeight(90)
     return plot
 
 

@@ -154,3 +154,21 @@ def test_window_starts_without_torch():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1]) is False
+
+
+def test_shortcut_reference_matches_the_real_shortcuts(main_window):
+    from PySide6.QtGui import QAction, QKeySequence
+
+    from app.help import SHORTCUTS, shortcuts_html
+
+    listed = {key for _title, rows in SHORTCUTS for key, _what in rows}
+    actions = {
+        a.shortcut().toString(QKeySequence.SequenceFormat.PortableText)
+        for a in main_window.findChildren(QAction)
+        if not a.shortcut().isEmpty()
+    }
+    for key in ("Ctrl+O", "Ctrl+N", "Ctrl+D", "Ctrl+L", "Ctrl+Q", "Ctrl+1", "Ctrl+8", "F1"):
+        assert key in actions
+    train = main_window.show_panel("train")
+    assert set(train.shortcuts) <= listed  # every Train-panel shortcut is documented
+    assert "Window presets" in shortcuts_html()
