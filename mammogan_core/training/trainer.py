@@ -87,10 +87,9 @@ class _Session:
         for note in self.plan.notes:
             yield Log(note, "warning")
         if cfg.best_metric not in EVALUATORS and cfg.best_metric not in EMA_NAMES:
+            # expected until an evaluator (FID) is registered: a note, not a warning
             yield Log(
-                f"best checkpoint metric {cfg.best_metric!r} is not available in this "
-                "installation: no best.pt is kept and 'best' means the last checkpoint",
-                "warning",
+                f"no {cfg.best_metric!r} evaluator yet, so 'best' is the last checkpoint",
             )
         data, selection = load_patches(self.ws, cfg, self.device)
         images_per_step = cfg.batch_size * self.dist.world_size
