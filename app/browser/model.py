@@ -41,8 +41,3 @@ class PatchListModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             return f"patch {int(pid)}"
         return None
-
-    def row_of(self, patch_id: int) -> int:
-        """The row showing `patch_id`, or -1 (rows are in id order, so a binary search)."""
-        i = int(np.searchsorted(self._rows[:, 0], patch_id))
-        return i if i < len(self._rows) and self._rows[i, 0] == patch_id else -1
