@@ -11,10 +11,16 @@ from pathlib import Path
 
 from ..errors import WorkspaceError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Migrations from version N-1 to N, applied in order inside one transaction each.
-MIGRATIONS: dict[int, str] = {}
+MIGRATIONS: dict[int, str] = {
+    2: """
+    ALTER TABLE images ADD COLUMN split_key TEXT;
+    ALTER TABLE images ADD COLUMN normal_excluded TEXT;
+    ALTER TABLE runs ADD COLUMN warnings TEXT;
+    """,
+}
 
 
 def utc_now() -> str:

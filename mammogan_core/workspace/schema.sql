@@ -1,4 +1,4 @@
--- MammoGAN workspace catalogue, schema version 1.
+-- MammoGAN workspace catalogue, schema version 2 (catalogue.py migrates older ones).
 -- Paths are stored relative to the workspace folder when they lie inside it (so a workspace can
 -- be moved), absolute otherwise (a user's dataset elsewhere on disk).
 
@@ -22,7 +22,9 @@ CREATE TABLE IF NOT EXISTS images (
     source_id           INTEGER NOT NULL REFERENCES sources(id),
     image_key           TEXT NOT NULL,    -- the dataset's own id (mdb001, SOP UID, file stem...)
     path                TEXT NOT NULL,
-    patient_key         TEXT,             -- pseudonymous (hashed) patient id, for splits
+    patient_key         TEXT,             -- pseudonymous patient id, salted per workspace
+    split_key           TEXT,             -- keyed hash of the source patient id, the same in
+                                          -- every workspace: splits follow the data and seed
     laterality          TEXT,             -- L / R / NULL
     view                TEXT,             -- CC / MLO / ...
     rows                INTEGER,
@@ -37,6 +39,8 @@ CREATE TABLE IF NOT EXISTS images (
     window_width        REAL,
     split               TEXT,             -- train / val / test (patient level)
     extracted_at        TEXT,             -- set once extraction of this image is committed
+    normal_excluded     TEXT,             -- why no normal patch may come from this image
+                                          -- (a finding without location, a rejected finding)
     UNIQUE (source_id, image_key)
 );
 
@@ -85,7 +89,8 @@ CREATE TABLE IF NOT EXISTS runs (
     config     TEXT NOT NULL,             -- JSON
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    step       INTEGER DEFAULT 0
+    step       INTEGER DEFAULT 0,
+    warnings   TEXT                       -- JSON list of warnings (e.g. collapsed samples)
 );
 
 -- Room for the evaluation, review and export issues.

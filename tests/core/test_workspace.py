@@ -55,6 +55,32 @@ def test_newer_schema_is_refused(tmp_path):
         Workspace.open(tmp_path / "ws")
 
 
+def test_version_1_catalogue_is_migrated(tmp_path):
+    """A workspace made before schema 2 opens, gains the new columns and keeps its rows."""
+    Workspace.create(tmp_path / "ws").close()
+    conn = sqlite3.connect(tmp_path / "ws" / "catalogue.sqlite")
+    for table, column in (
+        ("images", "split_key"),
+        ("images", "normal_excluded"),
+        ("runs", "warnings"),
+    ):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
+    conn.execute(
+        "INSERT INTO runs(id, kind, status, config, created_at, updated_at) "
+        "VALUES ('r1', 'train', 'finished', '{}', 'now', 'now')"
+    )
+    conn.commit()
+    conn.close()
+    ws = Workspace.open(tmp_path / "ws")
+    version = ws.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    assert int(version[0]) == SCHEMA_VERSION == 2
+    columns = {r[1] for r in ws.conn.execute("PRAGMA table_info(images)")}
+    assert {"split_key", "normal_excluded"} <= columns
+    assert ws.conn.execute("SELECT id, warnings FROM runs").fetchall()[0][:] == ("r1", None)
+    ws.close()
+
+
 def test_damaged_catalogue_is_a_clear_error(tmp_path):
     Workspace.create(tmp_path / "ws").close()
     (tmp_path / "ws" / "catalogue.sqlite").write_bytes(b"this is not sqlite" * 100)
