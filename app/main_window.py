@@ -104,7 +104,10 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         for i, name in enumerate(self._names):
             title = "Welcome" if name == "welcome" else PANELS[i - 1][1]
-            self._action(view_menu, title, f"Ctrl+{i + 1}", lambda n=name: self.show_panel(n))
+            # `triggered` passes `checked`: a lambda default would receive it instead of the name
+            self._action(
+                view_menu, title, f"Ctrl+{i + 1}", lambda _checked=False, n=name: self.show_panel(n)
+            )
         view_menu.addSeparator()
         view_menu.addAction(self.log_dock.toggleViewAction())
         self.log_dock.toggleViewAction().setShortcut("Ctrl+L")
