@@ -17,7 +17,17 @@ from ..control import Control
 from ..events import Event, Finished, Progress
 from ..workspace import Workspace
 
-INDEX_COLUMNS = ("patch_id", "label", "lesion_type", "source_image", "x0", "y0", "x1", "y1")
+INDEX_COLUMNS = (
+    "patch_id",
+    "label",
+    "split",
+    "lesion_type",
+    "source_image",
+    "x0",
+    "y0",
+    "x1",
+    "y1",
+)
 CHUNK = 256  # patches read from the store per step
 
 
@@ -48,7 +58,7 @@ def export_pngs(
     out.mkdir(parents=True, exist_ok=True)
     where = "p.label = ?" if label else "p.label IN ('lesion', 'normal')"
     rows = ws.query(
-        "SELECT p.id, p.label, f.label_raw, i.path, p.x0, p.y0, p.x1, p.y1 FROM patches p "
+        "SELECT p.id, p.label, p.split, f.label_raw, i.path, p.x0, p.y0, p.x1, p.y1 FROM patches p "
         "LEFT JOIN findings f ON f.id = p.finding_id LEFT JOIN images i ON i.id = p.image_id "
         f"WHERE {where} ORDER BY p.id" + (" LIMIT ?" if limit is not None else ""),
         [v for v in (label, limit) if v is not None],

@@ -146,9 +146,12 @@ class _Import:
         def pick(name: str, from_header: str | None) -> Any:
             return (getattr(first, name) if first else None) or meta.get(name) or from_header
 
+        patient = pick("patient_id", header.patient_id)
+        in_source = path.relative_to(self.source) if path.is_relative_to(self.source) else path
         return {
             "path": self.ws.rel(path),
-            "patient_key": store.patient_key(self.salt, pick("patient_id", header.patient_id)),
+            "patient_key": store.patient_key(self.salt, patient),
+            "split_key": store.split_key(patient, in_source.as_posix()),
             "laterality": pick("laterality", laterality(header.laterality)),
             "view": pick("view", header.view),
             "rows": header.rows,

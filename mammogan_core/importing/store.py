@@ -4,6 +4,7 @@ and re-importing the same source never doubles the counts."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import sqlite3
 from dataclasses import dataclass, field
@@ -13,9 +14,13 @@ from ..workspace import Workspace
 from ..workspace.catalogue import utc_now
 
 SALT_KEY = "patient_salt"
+# Fixed, so that a patient's split key is the same in every workspace (splits follow the data);
+# it is a hash of an identifier, not a secret, and never shown in place of the salted key.
+SPLIT_HMAC_KEY = b"mammogan patient split v1"
 IMAGE_COLUMNS = (
     "path",
     "patient_key",
+    "split_key",
     "laterality",
     "view",
     "rows",
@@ -57,6 +62,13 @@ def patient_key(salt: str, raw: str | None) -> str | None:
     if not raw:
         return None
     return hashlib.sha256(f"{salt}\x00{raw}".encode()).hexdigest()[:16]
+
+
+def split_key(raw_patient: str | None, path_in_source: str) -> str:
+    """The key the patient-level split orders patients by: HMAC-SHA256 of the source patient id
+    (of the image's path in the dataset when it has none), the same in every workspace."""
+    ident = f"patient:{raw_patient}" if raw_patient else f"image:{path_in_source}"
+    return hmac.new(SPLIT_HMAC_KEY, ident.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def open_source(ws: Workspace, root: str, fmt: str, annotations: str | None) -> int:

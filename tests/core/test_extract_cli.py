@@ -55,6 +55,7 @@ def test_extract_then_patches_writes_pngs_and_index(ws_dir: Path, tmp_path: Path
     assert list(rows[0]) == [
         "patch_id",
         "label",
+        "split",
         "lesion_type",
         "source_image",
         "x0",
@@ -68,6 +69,7 @@ def test_extract_then_patches_writes_pngs_and_index(ws_dir: Path, tmp_path: Path
     }  # label_raw
     assert {r["lesion_type"] for r in rows if r["label"] == "normal"} == {""}
     assert all(r["source_image"].endswith(".dcm") for r in rows)
+    assert {r["split"] for r in rows} <= {"train", "val", "test"}
     assert sorted(p.name for p in out.glob("*.png")) == sorted(f"{r['patch_id']}.png" for r in rows)
     with Workspace.open(ws_dir) as ws:
         ids = [int(r["patch_id"]) for r in rows]
