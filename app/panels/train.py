@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from mammogan_core.control import Control
 from mammogan_core.events import CheckpointSaved, Event, SampleGrid, StepMetrics
 from mammogan_core.training import train
-from mammogan_core.training.runs import run_history, stored_train_config
+from mammogan_core.training.runs import run_history, steps_per_epoch, stored_train_config
 
 from ..context import AppContext
 from ..tasks import show_pause_state
@@ -160,7 +160,7 @@ class TrainPanel(Panel):
         # on opening a workspace, show where its training stands (not after each change:
         # the live view of a run that just ended stays as it was)
         if ws is not None and ws.root != self._history_of and not self.training and self.runs.runs:
-            self.live.show_past_run(ws, self.runs.runs[-1])
+            self.live.show_past_run(ws, self.runs.runs[0])  # newest first
         self._history_of = None if ws is None else ws.root
 
     def _refresh_runs(self) -> None:
@@ -318,9 +318,15 @@ class TrainPanel(Panel):
         if self._run_id is None:
             new = [r["id"] for r in self.runs.runs if r["id"] not in self._known_runs]
             self._run_id = new[0] if new else None
-        if self._run_id:
+        if self._run_id and self.workspace is not None:
             self.status.set_value("Run", self._run_id)
             self.runs.select(self._run_id)
+            # its length is known now (steps per epoch follow the patches it selected); a
+            # resumed run starts at its checkpoint's step
+            spe = steps_per_epoch(self.workspace, self._run_id)
+            run = self.runs.selected()
+            if spe and self.status.epochs and run is not None:
+                self.status.set_total(spe * self.status.epochs, int(run["step"] or 0))
 
     def _on_ended(self) -> None:
         self._task, self._stopping = None, False

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 from mammogan_core.events import StepMetrics
 
 REDRAW_MS = 33
+DOTS_BELOW = 30  # a short run's few points are drawn as dots too: one point draws no line
 
 # plot title, y-axis label, y range (None = auto), [(metric key, legend name, colour)]
 PLOTS = (
@@ -87,8 +88,18 @@ class LiveCurves(QWidget):
             plot.setDownsampling(auto=True, mode="peak")
             if y_range:
                 plot.setYRange(*y_range, padding=0.02)
+            plot.getViewBox().setLimits(xMin=0)  # steps start at 0: no empty negative axis
             for key, name, colour in series:
-                self.items[key] = plot.plot([], [], name=name, pen=pg.mkPen(colour, width=2))
+                self.items[key] = plot.plot(
+                    [],
+                    [],
+                    name=name,
+                    pen=pg.mkPen(colour, width=2),
+                    symbolSize=6,
+                    symbolBrush=colour,
+                    symbolPen=colour,
+                    symbol=None,
+                )
                 self.items[key].setToolTip(name)
             self.plots.append(plot)
             lay.addWidget(plot)
@@ -123,5 +134,8 @@ class LiveCurves(QWidget):
             return
         self._dirty = False
         steps = self.buffer.steps
+        symbol = "o" if len(steps) < DOTS_BELOW else None
         for key, item in self.items.items():
+            if item.opts["symbol"] != symbol:
+                item.setSymbol(symbol)
             item.setData(steps, self.buffer.column(key))

@@ -56,9 +56,7 @@ class LiveView(QWidget):
             self.grids.real.set_image(QImage(str(samples / "real.png")))
         step = int(run.get("step") or 0)
         total = epochs * steps_per_epoch(ws, run["id"]) or step
-        self.status.bar.setRange(0, max(total, 1))
-        self.status.bar.setValue(min(step, total))
-        self.status.set_value("Step", f"{step:,} / {total:,}")
+        self.status.set_total(total, step)
         if history:
             self.status.set_value("Epoch", f"{history[-1].epoch + 1:,}")
         self.status.state.setText(

@@ -99,6 +99,14 @@ class TrainingStatus(QWidget):
             label.setText("–")
         self.values["Run"].setText(run)
 
+    def set_total(self, total: int, done: int = 0) -> None:
+        """The run's length, known once it starts: a stop before the first progress event
+        still reads "Step: 9 / 300", not "9 / 0"."""
+        self.total = total
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(min(done, total))
+        self.set_value("Step", f"{done:,} / {total:,}")
+
     def set_value(self, name: str, text: str) -> None:
         self.values[name].setText(text)
         self.values[name].setToolTip(text)
@@ -108,10 +116,7 @@ class TrainingStatus(QWidget):
             self.device = m.group(1)
             self.set_value("Device", self.device)
         elif isinstance(ev, Progress) and ev.total:
-            self.total = ev.total
-            self.bar.setRange(0, ev.total)
-            self.bar.setValue(min(ev.done, ev.total))
-            self.set_value("Step", f"{ev.done:,} / {ev.total:,}")
+            self.set_total(ev.total, ev.done)
             self.rate.add(ev.done)
             rate = self.rate.rate()
             if rate:
@@ -125,8 +130,7 @@ class TrainingStatus(QWidget):
             self.set_value("Checkpoint", f"step {ev.step:,}")
         elif isinstance(ev, Finished) and "steps" in ev.summary:
             done = ev.summary["steps"]  # a stop falls between two progress events
-            self.bar.setValue(min(done, self.bar.maximum()))
-            self.set_value("Step", f"{done:,} / {self.total:,}")
+            self.set_total(max(self.total, done), done)
             self.set_value("ETA", "–")
             s = ev.summary
             self.state.setText(
