@@ -88,7 +88,7 @@ class _Import:
 
     def image(self, path: Path, ref: str | None) -> Iterator[Event]:
         try:
-            header = read_header(path)
+            header = read_header(path, check_pixels=True)
         except (MammoganError, OSError) as exc:
             yield self.error(str(path), getattr(exc, "reason", None) or str(exc))
             if ref is not None:

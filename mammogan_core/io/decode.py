@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import PIL.Image
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 from pydicom.pixels import apply_modality_lut, apply_voi, get_decoder, pixel_array
@@ -15,9 +14,9 @@ from pydicom.pixels import apply_modality_lut, apply_voi, get_decoder, pixel_arr
 from mammogan_core.io.errors import ImageReadError
 from mammogan_core.io.header import ImageHeader
 from mammogan_core.io.header_scan import (
-    PLAIN_FORMATS,
     dicom_header,
     open_dicom,
+    open_plain,
     plain_header,
     sniff,
 )
@@ -168,7 +167,7 @@ def _to_grey(arr: np.ndarray, path: Path) -> np.ndarray:
 
 def _decode_plain(path: Path) -> np.ndarray:
     try:
-        with PIL.Image.open(path, formats=PLAIN_FORMATS) as im:
+        with open_plain(path) as im:
             if im.mode.startswith("I;16") or im.mode in ("L", "I", "F"):
                 arr = np.asarray(im)
             else:  # palette, RGB, CMYK, 1-bit...: to 8-bit grey

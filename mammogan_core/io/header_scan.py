@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,7 @@ from pydicom.uid import UID, ExplicitVRBigEndian, ExplicitVRLittleEndian, Implic
 
 from mammogan_core.io.errors import ImageReadError
 from mammogan_core.io.header import ImageHeader
+from mammogan_core.io.pixel_check import dicom_pixel_problem, plain_pixel_problem, size_problem
 
 # Suffixes under which a DICOM file without the 'DICM' preamble is still tried. Files named by
 # their SOP Instance UID ("1.2.840.113619...") have a digits-only "suffix".
@@ -41,6 +45,8 @@ _IDENTIFYING = frozenset(
 )
 _ASCII_VRS = frozenset({"AE", "AS", "CS", "DA", "DS", "DT", "IS", "TM", "UI"})
 _MAX_ATTRIBUTE_CHARS = 256
+# Values larger than this stay in the file when pixels are checked (pixel data, overlays).
+DEFER_BYTES = 16384
 
 # Real archives are full of slightly invalid values (over-long UIDs, odd DS strings). pydicom
 # would warn for each one, flooding batch logs (and failing tests, where warnings are errors);
@@ -51,6 +57,22 @@ pydicom.config.settings.reading_validation_mode = pydicom.config.IGNORE
 # from claiming a DICOM file that has no preamble.
 PLAIN_FORMATS = ("PNG", "PPM", "TIFF", "JPEG", "JPEG2000", "BMP", "GIF", "WEBP")
 _PLAIN_BITS = {"1": 1, "L": 8, "P": 8, "LA": 8, "RGB": 8, "RGBA": 8, "CMYK": 8, "YCbCr": 8, "F": 32}
+
+
+@contextmanager
+def open_plain(path: Path) -> Iterator[PIL.Image.Image]:
+    """PIL.Image.open for the plain formats; a header claiming a decompression-bomb size (pillow
+    warns, or raises an error that is no OSError) is an ImageReadError before any decode."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PIL.Image.DecompressionBombWarning)
+            im = PIL.Image.open(path, formats=PLAIN_FORMATS)
+    except (PIL.Image.DecompressionBombError, PIL.Image.DecompressionBombWarning) as exc:
+        raise ImageReadError(
+            f"image too large to be a mammogram: corrupt header? ({exc})", path
+        ) from None
+    with im:
+        yield im
 
 
 def sniff(path: Path) -> str:
@@ -67,7 +89,7 @@ def sniff(path: Path) -> str:
     if head[128:132] == b"DICM":
         return "dicom"
     try:
-        with PIL.Image.open(path, formats=PLAIN_FORMATS):
+        with open_plain(path):
             return "plain"
     except (PIL.UnidentifiedImageError, OSError, ValueError):
         pass
@@ -77,12 +99,26 @@ def sniff(path: Path) -> str:
     raise ImageReadError("not an image (unrecognised file format)", path)
 
 
-def open_dicom(path: Path, *, header_only: bool, forced: bool = False) -> Dataset:
-    """Read a DICOM dataset; every failure becomes an ImageReadError naming the file."""
+def open_dicom(
+    path: Path, *, header_only: bool, forced: bool = False, defer_pixels: bool = False
+) -> Dataset:
+    """Read a DICOM dataset; every failure becomes an ImageReadError naming the file.
+    defer_pixels: large values (pixel data) are left in the file, their offset and length known
+    (for pixel_check), instead of being read (header_only False) or skipped (True)."""
     try:
-        ds = pydicom.dcmread(path, stop_before_pixels=header_only, force=forced)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ds = pydicom.dcmread(
+                path,
+                stop_before_pixels=header_only and not defer_pixels,
+                defer_size=DEFER_BYTES if defer_pixels else None,
+                force=forced,
+            )
     except Exception as exc:  # pydicom raises many kinds on damaged files
         raise ImageReadError(f"corrupt or truncated DICOM file ({exc})", path) from exc
+    # pydicom drops an encapsulated element cut before its end with only a warning
+    if any("End of file reached" in str(w.message) for w in caught):
+        raise ImageReadError("truncated DICOM file (a value runs past the end of the file)", path)
     if forced and not any(k in ds for k in ("SOPClassUID", "Rows", "Modality", "StudyInstanceUID")):
         raise ImageReadError("not an image (unrecognised file format)", path)
     if "TransferSyntaxUID" not in ds.file_meta:
@@ -98,27 +134,41 @@ def _syntax_from_encoding(ds: Dataset) -> UID:
     return ExplicitVRLittleEndian if little else ExplicitVRBigEndian
 
 
-def read_header(path: str | Path) -> ImageHeader:
-    """Scan one image file's header (DICOM or plain) without decoding pixel data."""
+def read_header(path: str | Path, *, check_pixels: bool = False) -> ImageHeader:
+    """Scan one image file's header (DICOM or plain) without decoding pixel data.
+    check_pixels: also refuse (ImageReadError) a file whose pixel data is missing, shorter than
+    its header declares, or absurdly large (pixel_check; a few file reads, no decode)."""
     path = Path(path)
     kind = sniff(path)
     if kind == "plain":
-        return plain_header(path)
-    ds = open_dicom(path, header_only=True, forced=kind == "raw-dicom")
+        return plain_header(path, check_pixels=check_pixels)
+    ds = open_dicom(path, header_only=True, forced=kind == "raw-dicom", defer_pixels=check_pixels)
     if "Rows" not in ds or "Columns" not in ds:
         # pydicom stops quietly at the end of a file cut inside its header.
         raise ImageReadError(
             "no image in the DICOM file (no Rows/Columns: truncated or not an image)", path
         )
-    return dicom_header(ds, path)
+    header = dicom_header(ds, path)
+    if check_pixels and (
+        problem := size_problem(header.rows, header.cols) or dicom_pixel_problem(ds, path)
+    ):
+        raise ImageReadError(problem, path)
+    return header
 
 
-def plain_header(path: Path) -> ImageHeader:
+def plain_header(path: Path, *, check_pixels: bool = False) -> ImageHeader:
     try:
-        with PIL.Image.open(path, formats=PLAIN_FORMATS) as im:
+        with open_plain(path) as im:
             mode, (cols, rows), fmt = im.mode, im.size, im.format
+            problem = (
+                (size_problem(rows, cols) or plain_pixel_problem(im, path))
+                if check_pixels
+                else None
+            )
     except (OSError, ValueError) as exc:
         raise ImageReadError(f"corrupt image file ({exc})", path) from exc
+    if problem:
+        raise ImageReadError(problem, path)
     bits = (
         16 if mode.startswith("I;16") or (mode == "I" and fmt == "PPM") else _PLAIN_BITS.get(mode)
     )
@@ -173,7 +223,9 @@ def simple_attributes(ds: Dataset) -> dict[str, Any]:
         keyword = "" if tag.is_private else keyword_for_tag(tag)
         if not keyword or keyword in _IDENTIFYING:
             continue
-        elem = ds.get_item(tag)
+        elem = ds.get_item(tag, keep_deferred=True)
+        if isinstance(elem, RawDataElement) and elem.value is None and elem.length:
+            continue  # a deferred (large) value: no filter attribute, not read
         vr = elem.VR or dictionary_VR(tag)
         if vr in _SKIPPED_VRS or "OB" in vr or "OW" in vr:  # also ambiguous "OB or OW"
             continue
