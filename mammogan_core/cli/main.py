@@ -6,7 +6,7 @@ Each subcommand is a module in `mammogan_core.cli.commands` with:
     run(args, control) -> Iterator[Event]      (the last event is Finished(summary))
     gui_request(args, summary) -> dict | None  (optional: ask the launcher to open the GUI)
 Every subcommand gets --workspace, --json, --debug and --quiet.
-Exit codes: 0 success, 2 bad arguments or input, 1 failure.
+Exit codes: see EXIT_CODES (printed at the end of --help).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import argparse
 import importlib
 import json
 import pkgutil
+import shlex
 import signal
 import sys
 import time
@@ -29,6 +30,14 @@ from ..errors import InputError, MammoganError
 from ..runner import drive
 from . import commands as commands_pkg
 from .terminal import TerminalReporter
+
+EXIT_CODES = """exit codes:
+  0    success
+  1    failure (a bug or the environment; --debug shows the traceback)
+  2    bad arguments, or input that yields nothing (no images found, no patches to list or
+       train on); the message names the file and the reason
+  130  stopped by Ctrl-C, 143 stopped by SIGTERM (e.g. `timeout`, a cluster scheduler): the
+       operation first stops cleanly and prints the command that resumes it"""
 
 
 @dataclass
@@ -57,12 +66,20 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
         prog="mammogan",
         description="MammoGAN: synthesise realistic lesion patches with a DCGAN and use them to "
         "augment mammography datasets. With no arguments, opens the desktop app.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"mammogan {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     by_name: dict[str, ModuleType] = {}
     for mod in discover_commands():
-        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        p = sub.add_parser(
+            mod.NAME,
+            help=mod.HELP,
+            description=mod.HELP,
+            epilog=EXIT_CODES,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         common = p.add_argument_group("common options")
         common.add_argument("--workspace", metavar="DIR", help="the workspace folder")
         common.add_argument(
@@ -75,32 +92,44 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     return parser, by_name
 
 
-def _install_sigint(control: Control) -> Any:
-    """First Ctrl-C asks the operation to stop cleanly (it saves what it has); a second one
-    interrupts at once."""
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _install_stop_signals(control: Control, received: list[int]) -> dict[int, Any]:
+    """The first Ctrl-C or SIGTERM asks the operation to stop cleanly (it saves what it has)
+    and is noted in `received` for the exit code; a second one interrupts at once. Returns the
+    previous handlers (none when not on the main thread, as in some tests)."""
 
     def handler(signum: int, frame: Any) -> None:
         if control.stop_requested:
             raise KeyboardInterrupt
+        received.append(signum)
         control.stop()
-        sys.stderr.write("\nstopping after the current step (Ctrl-C again to abort)\n")
+        name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+        sys.stderr.write(f"\n{name}: stopping after the current step (Ctrl-C again to abort)\n")
 
+    previous: dict[int, Any] = {}
     try:
-        return signal.signal(signal.SIGINT, handler)
-    except ValueError:  # not the main thread (tests)
-        return None
+        for signum in STOP_SIGNALS:
+            previous[signum] = signal.signal(signum, handler)
+    except ValueError:  # not the main thread
+        pass
+    return previous
 
 
 def run_cli(argv: list[str] | None = None) -> CliOutcome:
     parser, by_name = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    args.argv = argv  # for rerun_command()
     if args.command is None:
         parser.print_help()
         return CliOutcome(2)
     mod = by_name[args.command]
     control = Control()
-    previous = _install_sigint(control)
-    reporter = TerminalReporter(quiet=args.quiet)
+    received: list[int] = []
+    previous = _install_stop_signals(control, received)
+    reporter = TerminalReporter(quiet=args.quiet, debug=args.debug)
     started = time.perf_counter()
     summary: dict[str, Any] = {}
     code = 0
@@ -116,7 +145,7 @@ def run_cli(argv: list[str] | None = None) -> CliOutcome:
     except KeyboardInterrupt:
         reporter.finish()
         sys.stderr.write(f"mammogan {args.command}: interrupted\n")
-        code, summary = 1, {"error": "interrupted"}
+        code, summary = 128 + signal.SIGINT, {"error": "interrupted"}
     except Exception as exc:  # a bug or an environment failure: say so briefly
         reporter.finish()
         sys.stderr.write(
@@ -127,9 +156,13 @@ def run_cli(argv: list[str] | None = None) -> CliOutcome:
             traceback.print_exc()
         code, summary = 1, {"error": f"{type(exc).__name__}: {exc}"}
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     reporter.finish()
+    if received and code == 0:  # stopped cleanly on request: scripts must not carry on
+        code = 128 + received[0]
+    if summary.get("resume_command"):
+        sys.stderr.write(f"to resume: {summary['resume_command']}\n")
     summary.setdefault("seconds", round(time.perf_counter() - started, 3))
     if args.json:
         sys.stdout.write(json.dumps(summary, default=str, sort_keys=True) + "\n")
@@ -141,16 +174,46 @@ def run_cli(argv: list[str] | None = None) -> CliOutcome:
     return CliOutcome(code, gui)
 
 
+SHOWN_ITEMS = 5  # of a list of skipped rows or failed files in the text summary
+
+
 def _print_summary(command: str, summary: dict[str, Any]) -> None:
-    flat = {k: v for k, v in summary.items() if not isinstance(v, (list, dict))}
+    """One line of the plain values (unset ones left out), then each list of problems
+    (skipped rows, unreadable files) as its count and first few items with their reasons."""
+    flat = {
+        k: v
+        for k, v in summary.items()
+        if v is not None and k != "resume_command" and not isinstance(v, (list, dict))
+    }
     if flat:
         sys.stdout.write(f"{command}: " + ", ".join(f"{k}={v}" for k, v in flat.items()) + "\n")
+    for key, items in summary.items():
+        if not isinstance(items, list) or not items or not isinstance(items[0], dict):
+            continue
+        if "reason" not in items[0]:
+            continue
+        sys.stdout.write(f"{key}: {len(items)}\n")
+        for item in items[:SHOWN_ITEMS]:
+            where = item.get("path") or item.get("row") or ""
+            sys.stdout.write(f"  {where}: {item['reason']}\n")
+        if len(items) > SHOWN_ITEMS:
+            sys.stdout.write(f"  ... and {len(items) - SHOWN_ITEMS} more (--json lists all)\n")
 
 
 def require_workspace(args: argparse.Namespace) -> str:
     if not args.workspace:
         raise InputError(f"`mammogan {args.command}` needs --workspace DIR")
     return args.workspace
+
+
+def rerun_command(args: argparse.Namespace, drop: tuple[str, ...] = ()) -> str:
+    """The command line this process was started with (as `mammogan ...`), without the flags
+    in `drop` (or argparse's abbreviations of them): what continues a stopped operation."""
+
+    def dropped(token: str) -> bool:
+        return len(token) > 2 and any(flag.startswith(token) for flag in drop)
+
+    return shlex.join(["mammogan", *(t for t in args.argv if not dropped(t))])
 
 
 def main(argv: list[str] | None = None) -> int:

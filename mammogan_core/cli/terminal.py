@@ -8,14 +8,21 @@ from typing import TextIO
 
 from ..events import CheckpointSaved, Event, ItemError, Log, Progress, StepMetrics
 
+SHOWN_METRICS = ("loss_d", "loss_g")  # beside the training progress bar
+
 
 class TerminalReporter:
     """Prints events. The progress bar redraws at most 10 times a second and only on a tty,
-    so logs of cluster jobs stay readable."""
+    so logs of cluster jobs stay readable. Beside the bar: the Progress message, or else the
+    latest losses. Checkpoint lines only with `debug` (training saves one every epoch)."""
 
-    def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, quiet: bool = False, debug: bool = False
+    ) -> None:
         self.stream = stream or sys.stderr
         self.quiet = quiet
+        self.debug = debug
+        self._metrics = ""  # the latest losses, shown beside the bar
         self.tty = self.stream.isatty()
         self._last_draw = 0.0
         self._bar_shown = False
@@ -33,10 +40,12 @@ class TerminalReporter:
                 prefix = "" if event.level == "info" else f"{event.level}: "
                 self._line(prefix + event.message)
         elif isinstance(event, StepMetrics):
+            shown = [k for k in SHOWN_METRICS if k in event.values]
+            self._metrics = " ".join(f"{k}={event.values[k]:.4g}" for k in shown)
             if not self.tty and not self.quiet and event.step % 50 == 0:
                 vals = " ".join(f"{k}={v:.4g}" for k, v in event.values.items())
                 self._line(f"step {event.step} epoch {event.epoch} {vals}")
-        elif isinstance(event, CheckpointSaved) and not self.quiet:
+        elif isinstance(event, CheckpointSaved) and self.debug:
             self._line(f"checkpoint saved: {event.path}")
 
     def _line(self, text: str) -> None:
@@ -66,7 +75,7 @@ class TerminalReporter:
             bar = f"[{'#' * filled}{'.' * (30 - filled)}] {p.done}/{p.total} {p.unit}{speed}{eta}"
         else:
             bar = f"{p.done} {p.unit}{speed}"
-        self.stream.write(f"\r\x1b[2K{bar} {p.message}"[:200])
+        self.stream.write(f"\r\x1b[2K{bar} {p.message or self._metrics}"[:200])
         self.stream.flush()
         self._bar_shown = True
 
