@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ...control import Control
-from ...events import Event
+from ...errors import InputError
+from ...events import Event, Finished
 from ...importing.detect import FORMATS
 from ...workspace import Workspace
+from ...workspace.workspace import MARKER
 from ..main import require_workspace
 
 NAME = "import"
@@ -47,5 +51,46 @@ def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
     # The workspace is created only once the inputs are read (annotation columns included),
     # so a typo or a wrong file leaves no folder behind.
     plan = plan_import(source, args.format, annotations)
+    root = Path(folder).expanduser()
+    created = not (root / MARKER).exists()
+    existed = root.exists()
+    summary: dict[str, Any] = {}
     with Workspace.open_or_create(folder) as ws:
-        yield from import_dataset(ws, source, args.format, annotations, control, filters, plan)
+        for event in import_dataset(ws, source, args.format, annotations, control, filters, plan):
+            if isinstance(event, Finished):
+                summary = event.summary
+            else:
+                yield event
+    if summary.get("images") or control.stop_requested:
+        yield Finished(summary)
+        return
+    if created:  # a workspace the import made only to leave it empty: the user did not ask
+        _remove_new_workspace(root, existed)
+    raise InputError(f"no image imported as {plan.fmt}{_why_nothing(summary)}", plan.source)
+
+
+def _why_nothing(summary: dict[str, Any]) -> str:
+    """The counts of unreadable files and unused rows, with the first of each."""
+    parts = []
+    for key, what in (("errors", "files could not be read"), ("skipped", "rows were not used")):
+        items = summary.get(key) or []
+        if items:
+            first = items[0]
+            parts.append(
+                f"{len(items)} {what} (first: {first.get('path') or first.get('row')}: "
+                f"{first['reason']})"
+            )
+    return ": " + "; ".join(parts) if parts else ": no image file found"
+
+
+def _remove_new_workspace(root: Path, existed: bool) -> None:
+    """Remove what Workspace.create made: the folder, or only its content when the user gave
+    an existing (empty) folder."""
+    if not existed:
+        shutil.rmtree(root)
+        return
+    for entry in root.iterdir():
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
