@@ -114,4 +114,4 @@ def generate_pngs(
             "files": [Path(f).name for f in files],
         },
     )
-    yield Finished({"n": len(files), "out": str(out), "files": files})
+    yield Finished({"patches": len(files), "out": str(out), "files": files})

@@ -60,7 +60,7 @@ def test_train_and_generate_from_the_run(ws_path, tmp_path, capsys) -> None:
     ).exit_code
     assert code == 0
     gen = json_tail(capsys)
-    assert gen["n"] == 5 and gen["out"] == str(out) and len(gen["files"]) == 5
+    assert gen["patches"] == 5 and gen["out"] == str(out) and len(gen["files"]) == 5
     for f in gen["files"]:
         img = np.asarray(Image.open(f))
         assert img.dtype == np.uint8 and img.shape == (128, 128)

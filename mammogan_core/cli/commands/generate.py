@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from ...control import Control
 from ...errors import InputError
 from ...events import Event
+from ...output_folder import prepare_output_folder
 from ...training import PRESETS  # torch-free; model presets share these names
 from ..main import require_workspace
 
@@ -36,6 +37,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--n", type=int, required=True, help="number of images")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="write into a non-empty folder, replacing the samples and manifest.json of an "
+        "earlier run (other files are kept)",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", help="auto | cuda | cuda:N | mps | cpu")
 
@@ -54,4 +61,5 @@ def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
 
         with Workspace.open(require_workspace(args)) as ws:
             g, source = generator_from_run(ws, args.run, args.checkpoint)
-    yield from generate_pngs(g, args.n, args.out, args.seed, device, control, source)
+    out = prepare_output_folder(args.out, r"sample_\d+\.png|manifest\.json", args.overwrite)
+    yield from generate_pngs(g, args.n, out, args.seed, device, control, source)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from ...control import Control
 from ...errors import InputError
 from ...events import Event
+from ...output_folder import prepare_output_folder
 from ...workspace import Workspace
 from ..main import require_workspace
 
@@ -22,12 +23,25 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--label", choices=("lesion", "normal"), help="only lesion or only normal patches"
     )
     p.add_argument("--limit", type=int, help="at most N patches (the first by id)")
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="write into a non-empty folder, replacing the PNGs and index.csv of an earlier "
+        "export (other files are kept)",
+    )
 
 
 def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
     from ...extraction.png_export import export_pngs
 
-    if args.limit is not None and args.limit < 0:
-        raise InputError("--limit must be >= 0")
+    if args.limit is not None and args.limit < 1:
+        raise InputError(f"--limit must be at least 1 (got {args.limit})")
     with Workspace.open(require_workspace(args)) as ws:
-        yield from export_pngs(ws, args.out, control, args.label, args.limit)
+        counts = ws.counts()
+        labels = (args.label,) if args.label else ("lesion", "normal")
+        available = sum(counts[f"{label}_patches"] for label in labels)
+        if not available:
+            what = f"{args.label} patches" if args.label else "patches"
+            raise InputError(f"the workspace has no {what}; run `mammogan extract` first", ws.root)
+        out = prepare_output_folder(args.out, r"\d+\.png|index\.csv", args.overwrite)
+        yield from export_pngs(ws, out, control, args.label, args.limit)
