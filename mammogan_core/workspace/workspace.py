@@ -59,6 +59,13 @@ _LAYOUT_ENTRIES = {
 }
 
 
+def _refuse_file(root: Path) -> None:
+    if root.exists() and not root.is_dir():
+        raise WorkspaceError(
+            "this is a file, not a workspace folder; give --workspace a folder", root
+        )
+
+
 def _only_layout_entries(root: Path) -> bool:
     """Empty, or holding only what an interrupted `create` makes (so it can be redone)."""
     return all(p.name in _LAYOUT_ENTRIES for p in root.iterdir())
@@ -75,12 +82,16 @@ class Workspace:
     def create(cls, root: str | Path) -> Workspace:
         """Create a new workspace in an empty (or missing) folder."""
         root = Path(root).expanduser().resolve()
+        _refuse_file(root)
         if (root / MARKER).exists():
             raise WorkspaceError("a workspace already exists here", root)
         if root.exists() and not _only_layout_entries(root):
             raise WorkspaceError("the folder is not empty; choose a new or empty folder", root)
-        for sub in ("patches", "data", "runs", "exports"):
-            (root / sub).mkdir(parents=True, exist_ok=True)
+        try:
+            for sub in ("patches", "data", "runs", "exports"):
+                (root / sub).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # e.g. a file where a parent folder should be
+            raise WorkspaceError(f"the folder cannot be created ({exc.strerror})", root) from None
         conn = catalogue.connect(root / "catalogue.sqlite")
         catalogue.initialise(conn, __version__)
         # The marker is written last: a folder without it was never a finished workspace.
@@ -90,6 +101,7 @@ class Workspace:
     @classmethod
     def open(cls, root: str | Path) -> Workspace:
         root = Path(root).expanduser().resolve()
+        _refuse_file(root)
         if not root.is_dir():
             raise WorkspaceError("no such folder", root)
         marker = root / MARKER
