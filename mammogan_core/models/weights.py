@@ -25,6 +25,12 @@ def read_state_file(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
         raise InputError("no such weights file", path)
+    if not _torch_file(path):
+        raise InputError(
+            "not a PyTorch checkpoint or state dict (neither torch.save's zip format nor its "
+            "older pickle format)",
+            path,
+        )
     try:
         with warnings.catch_warnings():  # e.g. "pickle protocol 4": the refusal below says more
             warnings.simplefilter("ignore", UserWarning)
@@ -36,13 +42,30 @@ def read_state_file(path: str | Path) -> dict[str, Any]:
             + _refusal_reason(str(exc)),
             path,
         ) from None
-    except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile) as exc:
+    except (
+        RuntimeError,
+        EOFError,
+        OSError,
+        ValueError,
+        KeyError,
+        IndexError,
+        zipfile.BadZipFile,
+    ) as exc:
         raise InputError(
             f"not a readable PyTorch weights file ({type(exc).__name__}: {exc})", path
         ) from None
     if not isinstance(obj, dict):
         raise InputError(f"expected a state dict, found a {type(obj).__name__}", path)
     return obj
+
+
+def _torch_file(path: Path) -> bool:
+    """torch.save writes a zip archive (since torch 1.6) or, before, a pickle (protocol 2+
+    starts with the PROTO opcode 0x80)."""
+    if zipfile.is_zipfile(path):
+        return True
+    with open(path, "rb") as fh:
+        return fh.read(1) == b"\x80"
 
 
 def _refusal_reason(message: str) -> str:
