@@ -12,6 +12,7 @@ from ...training import PRESETS, load_config_file, preset_config, train
 from ...training.runs import stored_train_config
 from ...workspace import Workspace
 from ..main import require_workspace
+from ..values import lesion_types
 
 NAME = "train"
 HELP = "train the DCGAN on the workspace's lesion patches, or resume a run (--resume RUN)"
@@ -32,7 +33,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--epochs", type=int, help="number of epochs (with --resume: train longer)")
     p.add_argument("--batch-size", type=int)
     p.add_argument("--device", help="auto | cuda | cuda:N | mps | cpu")
-    p.add_argument("--lesion-types", nargs="+", metavar="TYPE", help="e.g. mass calcification")
+    p.add_argument(
+        "--lesion-types",
+        metavar="T1,T2",
+        help="only these finding types, e.g. mass,calcification (default: every type)",
+    )
     p.add_argument("--split", help="patch split to train on (default train; 'all' for every split)")
     p.add_argument("--seed", type=int)
     p.add_argument("--amp", choices=("auto", "bf16", "off"))
@@ -61,7 +66,7 @@ def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
             epochs=args.epochs,
             batch_size=args.batch_size,
             device=args.device,
-            lesion_types=args.lesion_types,
+            lesion_types=lesion_types(args.lesion_types),
             seed=args.seed,
             amp=args.amp,
             compile=args.compile,
