@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from typing import Any
 
 from ..errors import InputError
 from ..workspace import Workspace
@@ -103,7 +104,10 @@ def pending_tasks(
 def commit(ws: Workspace, result: ImageResult, split: str | None, params_json: str) -> None:
     """The image's patches and its `extracted_at` in one transaction: a kill loses at most the
     images in flight, and a re-run skips the committed ones."""
-    rows = [dict(r, image_id=result.image_id, split=split, params=params_json) for r in result.rows]
+    rows = [
+        dict(r, image_id=result.image_id, split=split, params=_patch_params(r, params_json))
+        for r in result.rows
+    ]
     ws.add_patches(
         result.pixels,
         rows,
@@ -112,3 +116,10 @@ def commit(ws: Workspace, result: ImageResult, split: str | None, params_json: s
             ("UPDATE images SET extracted_at = ? WHERE id = ?", (utc_now(), result.image_id))
         ],
     )
+
+
+def _patch_params(row: dict[str, Any], params_json: str) -> str:
+    """The run's parameters, plus the border padding of a lesion window longer than the image."""
+    if "padded" not in row:
+        return params_json
+    return json.dumps({**json.loads(params_json), "padded": row["padded"]}, sort_keys=True)

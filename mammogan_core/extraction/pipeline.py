@@ -64,7 +64,7 @@ def extract_patches(
     )
     params_json = params.to_json()
     runner = TaskRunner(workers, control)
-    done, errors, skipped = 0, [], Counter()
+    done, errors, skipped, padded = 0, [], Counter(), 0
     for result in runner.results(tasks):
         if result.error is not None:
             errors.append({"path": result.path, "reason": result.error})
@@ -73,6 +73,7 @@ def extract_patches(
             commit(ws, result, splits.get(result.image_id), params_json)
             done += 1
             skipped.update(result.skipped)
+            padded += sum("padded" in r for r in result.rows)
         yield Progress(done + len(errors), len(tasks), Path(result.path).name, "images")
     if runner.stopped:
         yield Log(
@@ -91,5 +92,8 @@ def extract_patches(
             "shard": None if shard is None else f"{shard[0]}/{shard[1]}",
             "stopped": runner.stopped,
             "not_cut": dict(sorted(skipped.items())),
+            # lesion windows longer than the image: padded past its border
+            "lesions_padded": padded,
+            "preset": params.preset_name(),
         }
     )

@@ -15,7 +15,13 @@ from ..io.header import ImageHeader
 from ..preprocess.breast_mask import breast_mask
 from ..preprocess.cleanup import keep_mask
 from ..preprocess.crop import cut_patch
-from ..preprocess.lesion_patches import fixed_side_px, lesion_window, too_large
+from ..preprocess.lesion_patches import (
+    fixed_side_px,
+    lesion_window,
+    padding,
+    pixel_box,
+    too_large,
+)
 from ..preprocess.normal_patches import normal_windows
 from ..preprocess.normalise import fit_intensity
 from ..workspace import PATCH_SIZE
@@ -46,7 +52,7 @@ class ImageResult:
     path: str
     pixels: np.ndarray  # N x 128 x 128 uint8
     pixels_u16: np.ndarray | None
-    rows: list[dict[str, Any]]  # label, finding_id, lesion_type, x0, y0, x1, y1
+    rows: list[dict[str, Any]]  # label, finding_id, lesion_type, x0, y0, x1, y1 (+ padded)
     skipped: dict[str, int] = field(default_factory=dict)  # lesion_too_large, lesion_type, flat
     read_seconds: float = 0.0
     seconds: float = 0.0  # the whole image, read included
@@ -92,20 +98,26 @@ def cut_image(
     for f in task.findings:
         if f.box is None:
             continue
+        box = pixel_box(f.box, p.box_ends)
         if p.lesion_types and f.finding_type not in p.lesion_types:
             skipped["lesion_type"] += 1
-        elif too_large(f.box, p.max_lesion_px):
+        elif too_large(box, p.max_lesion_px):
             skipped["lesion_too_large"] += 1
         else:
-            windows.append(lesion_window(f.box, opts, spacing))
-            rows.append(
-                {"label": "lesion", "finding_id": f.finding_id, "lesion_type": f.finding_type}
-            )
+            window = lesion_window(box, opts, spacing, pixels.shape)
+            windows.append(window)
+            row = {"label": "lesion", "finding_id": f.finding_id, "lesion_type": f.finding_type}
+            pad = padding(window, *pixels.shape)
+            if any(pad):  # said in the patch's params: left, top, right, bottom pixels
+                row["padded"] = list(pad)
+            rows.append(row)
     # An unlocated finding could be anywhere: no normal tissue is taken from that image.
     if all(f.box is not None for f in task.findings):
         # In fixed-scale mode normal tissue is cut at the lesions' physical scale too.
         side = fixed_side_px(opts, spacing) if p.scale == "fixed" else PATCH_SIZE
-        boxes = np.array([f.box for f in task.findings], np.float64).reshape(-1, 4)
+        boxes = np.array([pixel_box(f.box, p.box_ends) for f in task.findings], np.float64).reshape(
+            -1, 4
+        )
         rng = np.random.default_rng([p.seed, task.image_id])
         for w in normal_windows(
             mask,
@@ -116,12 +128,16 @@ def cut_image(
             p.candidates_per_round,
             p.max_rounds,
             p.normal_margin_px,
+            p.normal_overlap,
+            p.normal_draw,
         ):
             windows.append(tuple(int(v) for v in w))
             rows.append({"label": "normal", "finding_id": None, "lesion_type": None})
     cut = [cut_patch(pixels, w, intensity, PATCH_SIZE, p.pad, p.uint16) for w in windows]
     u8 = np.stack([c[0] for c in cut]) if cut else np.zeros((0, PATCH_SIZE, PATCH_SIZE), np.uint8)
     keep = keep_mask(u8, p.min_grey_levels)
+    if p.grey_levels_rule == "normal":  # the seed's: lesion patches are never dropped
+        keep |= np.array([r["label"] == "lesion" for r in rows], bool)
     skipped["flat"] = int((~keep).sum())
     for row, w in zip(rows, windows):
         row.update(x0=w[0], y0=w[1], x1=w[2], y1=w[3])

@@ -1,11 +1,13 @@
 """The seed's clean-up rule: patches with fewer than 30 unique grey levels are discarded (flat
-background, saturated labels, padding)."""
+background, saturated labels, padding). The seed applies it to normal-tissue patches only
+(`GREY_LEVEL_RULES` "normal"); "both" applies it to lesion patches too."""
 
 from __future__ import annotations
 
 import numpy as np
 
 MIN_GREY_LEVELS = 30
+GREY_LEVEL_RULES = ("normal", "both")
 
 
 def grey_levels(patches: np.ndarray) -> np.ndarray:

@@ -29,6 +29,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
     d = ExtractParams()
     p.add_argument(
+        "--preset",
+        choices=("default", "seed"),
+        default="default",
+        help="seed: every extraction choice set to the authors' values (box crop stretched, "
+        "inclusive box ends, min-max, mask > 0, overlapping normals drawn over the image); "
+        "default: the app's choices (see the README). Flags given as well override the preset.",
+    )
+    p.add_argument(
         "--workers",
         type=int,
         default=_cpus(),
@@ -48,14 +56,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--normal-per-image",
         type=int,
-        default=d.normal_per_image,
-        help="normal-tissue patches per image (default %(default)s)",
+        help=f"normal-tissue patches per image (default {d.normal_per_image})",
     )
     p.add_argument(
         "--normalise",
         choices=("minmax", "percentile", "window"),
-        default=d.normalise,
-        help="minmax: the seed's per-image rescale; percentile: 0.5-99.5 %% inside the breast; window: the DICOM VOI window",
+        help="minmax: the seed's per-image rescale (default); percentile: 0.5-99.5 %% inside "
+        "the breast; window: the DICOM VOI window",
     )
     p.add_argument(
         "--lesion-types",
@@ -65,20 +72,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--max-lesion-px",
         type=int,
-        default=d.max_lesion_px,
-        help="skip lesion boxes larger than this (default %(default)s, 0 = no limit)",
+        help=f"skip lesion boxes larger than this (default {d.max_lesion_px}, 0 = no limit)",
     )
     p.add_argument(
         "--lesion-shape",
         choices=("square", "stretch"),
-        default=d.lesion_shape,
-        help="square: pad the box to a square around its centre (default); stretch: resize the box as is (the seed)",
+        help="square: pad the box to a square around its centre (default); stretch: resize the "
+        "box as is (the seed)",
+    )
+    p.add_argument(
+        "--box-ends",
+        choices=("exclusive", "inclusive"),
+        help="exclusive: boxes are pixel edges (default); inclusive: x2, y2 are the lesion's "
+        "last pixels, one more each way (the seed's reading of OPTIMAM's X2, Y2)",
     )
     p.add_argument(
         "--scale",
         choices=("box", "fixed"),
-        default=d.scale,
-        help="box: the lesion box fills the patch; fixed: --mm-per-px",
+        help="box: the lesion box fills the patch (default); fixed: --mm-per-px",
     )
     p.add_argument(
         "--mm-per-px",
@@ -88,27 +99,46 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--margin",
         type=float,
-        default=d.margin,
-        help="context around the lesion box, fraction of its side (default %(default)s)",
+        help=f"context around the lesion box, fraction of its side (default {d.margin})",
+    )
+    p.add_argument(
+        "--lesion-border",
+        choices=("shift", "pad"),
+        help="a lesion window past the image border: shift it inside the image (default; padded "
+        "only where it is longer than the image) or keep it centred and pad (--pad)",
     )
     p.add_argument(
         "--pad",
         choices=("constant", "reflect"),
-        default=d.pad,
-        help="past the image border: black or mirrored (default %(default)s)",
+        help="padding past the image border: black (default) or mirrored",
     )
     p.add_argument(
         "--normal-margin",
         type=float,
-        default=d.normal_margin_px,
-        help="pixels kept between normal patches and finding boxes (default %(default)s)",
+        help=f"pixels kept between normal patches and finding boxes (default {d.normal_margin_px})",
+    )
+    p.add_argument(
+        "--normal-overlap",
+        action=argparse.BooleanOptionalAction,
+        help="normal patches may overlap each other (the seed; default: they do not)",
+    )
+    p.add_argument(
+        "--normal-draw",
+        choices=("bounds", "image"),
+        help="draw normal-patch candidates inside the breast's bounding box (default) or over "
+        "the whole image (the seed)",
+    )
+    p.add_argument(
+        "--grey-levels-rule",
+        choices=("normal", "both"),
+        help=f"drop patches with fewer than {d.min_grey_levels} grey levels: normal patches only "
+        "(default, the seed) or lesion patches too",
     )
     p.add_argument(
         "--mask-threshold",
         type=float,
-        default=d.mask_threshold,
-        help="breast = pixels above this raw value (default %(default)s, the seed's > 0; raise "
-        "it for scanned film with a noisy background such as mini-MIAS)",
+        help=f"breast = pixels above this raw value (default {d.mask_threshold:g}, the seed's > 0; "
+        "raise it for scanned film with a noisy background such as mini-MIAS)",
     )
     p.add_argument(
         "--seed",
@@ -127,18 +157,27 @@ def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
     if args.workers < 0:
         raise InputError("--workers must be >= 0")
     types = tuple(t.strip() for t in (args.lesion_types or "").split(",") if t.strip())
-    params = ExtractParams(
-        normalise=args.normalise,
+    given = {  # flags not given are None: the preset decides
+        "normalise": args.normalise,
+        "max_lesion_px": args.max_lesion_px,
+        "lesion_shape": args.lesion_shape,
+        "box_ends": args.box_ends,
+        "scale": args.scale,
+        "mm_per_px": args.mm_per_px,
+        "margin": args.margin,
+        "lesion_border": args.lesion_border,
+        "pad": args.pad,
+        "normal_per_image": args.normal_per_image,
+        "normal_margin_px": args.normal_margin,
+        "normal_overlap": args.normal_overlap,
+        "normal_draw": args.normal_draw,
+        "grey_levels_rule": args.grey_levels_rule,
+        "mask_threshold": args.mask_threshold,
+    }
+    params = ExtractParams.preset(
+        args.preset,
+        **{k: v for k, v in given.items() if v is not None},
         lesion_types=types,
-        max_lesion_px=args.max_lesion_px,
-        lesion_shape=args.lesion_shape,
-        scale=args.scale,
-        mm_per_px=args.mm_per_px,
-        margin=args.margin,
-        pad=args.pad,
-        normal_per_image=args.normal_per_image,
-        normal_margin_px=args.normal_margin,
-        mask_threshold=args.mask_threshold,
         seed=args.seed,
         uint16=args.uint16,
     )
