@@ -92,11 +92,17 @@ def make_patient(seed: int, index: int) -> Patient:
 
 
 def plan_image(
-    seed: int, index: int, rows: int, cols: int, patient: Patient | None = None
+    seed: int,
+    index: int,
+    rows: int,
+    cols: int,
+    patient: Patient | None = None,
+    spacing_mm: float | None = None,
 ) -> ImagePlan:
+    """`spacing_mm` None: a 24 cm detector's height over `rows`."""
     patient = patient or make_patient(seed, index // 4)
     laterality, view = VIEWS[index % 4]
-    spacing = round(0.1 * FULL_ROWS / rows, 6)
+    spacing = spacing_mm or round(0.1 * FULL_ROWS / rows, 6)
     shape = random_shape(image_rng(seed, index, 1), view, rows, cols, patient.density, patient.size)
     placed: list[Placed] = []
     rng = image_rng(seed, index, 2)

@@ -23,15 +23,24 @@ class Rendered:
     window_width: int
 
 
-def render(plan: ImagePlan) -> Rendered:
+def render_tissue_and_lesions(
+    plan: ImagePlan, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """(intensity, air): float32 display units (0..1, bright = dense) and the bool air mask,
+    at full resolution in canonical orientation (chest wall on the left)."""
     rows, cols = plan.rows, plan.cols
-    rng = plan.rng(3)
     skin = SKIN_MM / plan.spacing_mm / min(plan.shape.a, plan.shape.b)
     low, d_low = render_tissue(plan.shape, rng, ((rows + 1) // 2, (cols + 1) // 2), skin)
     img = upsample2(low, (rows, cols))
     air = upsample2(d_low, (rows, cols)) >= 1
     for placed in plan.findings:
         draw(img, placed, plan.spacing_mm)
+    return img, air
+
+
+def render(plan: ImagePlan) -> Rendered:
+    rng = plan.rng(3)
+    img, air = render_tissue_and_lesions(plan, rng)
     img += rng.standard_normal(img.shape, dtype=np.float32) * np.float32(NOISE)
     # Air is exactly 0 and tissue at least 1, so `image > 0` is the breast mask.
     np.clip(img, 0, 1, out=img)

@@ -1,5 +1,12 @@
-"""Breast mask: `image > threshold` (the seed), then the largest connected component with its
-holes filled, so labels and markers outside the breast are excluded.
+"""Breast mask: foreground above a threshold, a morphological opening, the largest connected
+component, its holes filled.
+
+Two thresholds:
+- automatic (the default): chosen from the image's histogram (`mask_threshold.auto_threshold`),
+  then an opening that cuts film labels, markers, scanner edge strips and background grain off
+  the breast where they touch it through a narrow bridge. It holds on film scans (a noisy
+  background at 10-40 of 255) and on digital images (a background at 0) alike.
+- manual, `image > threshold`: the seed's rule with 0, without the opening, exactly as before.
 
 The mask is computed on a point-sampled grid (every `factor`-th pixel; the longer side about
 256 cells, 16 px on a 4084-row mammogram): labelling a full 3328 x 4084 image takes longer
@@ -19,8 +26,15 @@ from functools import cached_property
 import numpy as np
 from scipy import ndimage
 
+from .mask_threshold import auto_threshold
+
 GRID_SIDE = 256
 _EIGHT = np.ones((3, 3), bool)
+# The opening's square, in cells (about 6 mm on a 20-24 cm film, 3% of the image side):
+# bridges narrower than that (a label's corner on the skin, a strip touching the nipple, a chain
+# of grain) are cut; the breast, hundreds of cells across, loses only its sharpest tips.
+# A square, as two separable min / max filters: a tenth of the time of a disc's opening.
+OPENING_CELLS = 7
 
 
 @dataclass(frozen=True)
@@ -77,21 +91,47 @@ def grid_factor(shape: tuple[int, int], grid_side: int = GRID_SIDE) -> int:
     return max(1, math.ceil(max(shape) / grid_side))
 
 
-def breast_mask(image: np.ndarray, threshold: float = 0, grid_side: int = GRID_SIDE) -> BreastMask:
-    """The breast mask of a (MONOCHROME2, raw-valued) image."""
+def breast_mask(
+    image: np.ndarray, threshold: float | None = None, grid_side: int = GRID_SIDE
+) -> BreastMask:
+    """The breast mask of a (MONOCHROME2, raw-valued) image: `threshold` None for the automatic
+    mask, a number for the manual `image > threshold` (0: the seed's rule)."""
     factor = grid_factor(image.shape, grid_side)
-    fg = image[::factor, ::factor] > threshold  # a strided view: no full-size copy
+    sample = image[::factor, ::factor]  # a strided view: no full-size copy
+    shape = (int(image.shape[0]), int(image.shape[1]))
+    if threshold is not None:
+        fg = sample > threshold
+    else:
+        lowest = auto_threshold(sample) if sample.size else None
+        if lowest is None:  # one grey level: all background
+            return BreastMask(np.zeros(sample.shape, bool), factor, shape)
+        fg = _open(sample >= lowest)
+    return BreastMask(_fill_holes(_largest_component(fg)), factor, shape)
+
+
+def _open(fg: np.ndarray) -> np.ndarray:
+    """Erosion then dilation by the square; "nearest" at the image edge, so a breast that
+    touches the edge (the chest wall) is not eaten from there."""
+    cells = fg.view(np.uint8)
+    eroded = ndimage.minimum_filter(cells, size=OPENING_CELLS, mode="nearest")
+    return ndimage.maximum_filter(eroded, size=OPENING_CELLS, mode="nearest").view(bool)
+
+
+def _largest_component(fg: np.ndarray) -> np.ndarray:
     labels, n = ndimage.label(fg, structure=_EIGHT)
-    if n > 1:
-        sizes = np.bincount(labels.ravel())
-        sizes[0] = 0
-        fg = labels == sizes.argmax()
-    # Holes = background components that do not touch the border (cheaper than
-    # binary_fill_holes' iterated dilation).
+    if n <= 1:
+        return fg
+    sizes = np.bincount(labels.ravel())
+    sizes[0] = 0
+    return labels == sizes.argmax()
+
+
+def _fill_holes(fg: np.ndarray) -> np.ndarray:
+    """Holes = background components that do not touch the border (cheaper than
+    binary_fill_holes' iterated dilation)."""
     bg_labels, _ = ndimage.label(~fg)
     edge = np.concatenate([bg_labels[0], bg_labels[-1], bg_labels[:, 0], bg_labels[:, -1]])
     outside = np.zeros(bg_labels.max() + 1, bool)
     outside[edge] = True
-    outside[0] = False  # label 0 is the breast itself
-    mask = ~outside[bg_labels]
-    return BreastMask(mask, factor, (int(image.shape[0]), int(image.shape[1])))
+    outside[0] = False  # label 0 is the foreground itself
+    return ~outside[bg_labels]
