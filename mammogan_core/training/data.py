@@ -1,8 +1,9 @@
-"""The training patches: selected from the catalogue, held on the device as uint8, sampled
+"""The training patches: selected from the catalogue, held on the device as uint8, batched
 there (indices, flips and the [-1, 1] conversion happen on the device; no host copy per step)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -54,16 +55,50 @@ def load_patches(
     return pixels.unsqueeze(1).to(device), sel
 
 
+_PERM_SEED = 1_000_003  # keeps the epoch permutations apart from the other seeded streams
+
+
+class EpochOrder:
+    """The seed's sampling: every epoch is a shuffled pass over the patches without replacement
+    (its DataLoader(shuffle=True)). Epoch e's permutation is drawn on the CPU from (seed, e)
+    alone, so it is the same on every device and a resumed run continues it without storing it.
+
+    The last batch of an epoch keeps the remainder (the seed's DataLoader keeps drop_last=False).
+    Under DDP the ranks split each global batch; the last one is topped up from the start of
+    the permutation (as DistributedSampler pads) so that no rank gets an empty batch."""
+
+    def __init__(
+        self, n: int, batch: int, seed: int, device: torch.device, rank: int = 0, world: int = 1
+    ) -> None:
+        self.n, self.batch, self.seed, self.device = n, batch, seed, device
+        self.rank, self.world = rank, world
+        self.steps_per_epoch = max(1, math.ceil(n / (batch * world)))
+        self._epoch, self._perm = -1, torch.empty(0, dtype=torch.long)
+
+    def indices(self, step: int) -> torch.Tensor:
+        """The patch indices (on the device) of this rank's batch at global step `step`."""
+        epoch, i = divmod(step, self.steps_per_epoch)
+        if epoch != self._epoch:
+            gen = torch.Generator().manual_seed(_PERM_SEED * (self.seed + 1) + epoch)
+            perm = torch.randperm(self.n, generator=gen)
+            if self.world > 1:
+                padded = self.steps_per_epoch * self.batch * self.world
+                perm = perm.repeat(math.ceil(padded / self.n))[:padded]
+            self._epoch, self._perm = epoch, perm.to(self.device)
+        start = (i * self.world + self.rank) * self.batch
+        return self._perm[start : start + self.batch]
+
+
 def real_batch(
     data: torch.Tensor,
-    batch: int,
+    idx: torch.Tensor,
     gen: torch.Generator,
     flip_h: bool,
     flip_v: bool,
     memory_format: torch.memory_format = torch.contiguous_format,
 ) -> torch.Tensor:
-    """A random batch (with replacement) in [-1, 1], randomly flipped, all on the device."""
-    idx = torch.randint(0, data.shape[0], (batch,), device=data.device, generator=gen)
+    """The patches `idx` in [-1, 1], randomly flipped, all on the device."""
+    batch = idx.numel()
     x = data.index_select(0, idx).to(torch.float32).div_(127.5).sub_(1.0)
     # Draw both flip masks every step so the random stream does not depend on the options.
     flips = torch.rand(2, batch, 1, 1, 1, device=data.device, generator=gen) < 0.5

@@ -16,7 +16,7 @@ from torch import nn
 
 from ..models import build_models
 from .config import TrainConfig
-from .data import real_batch
+from .data import EpochOrder, real_batch
 from .devices import DistInfo, SpeedPlan
 
 # torch.compile compiles on the first call; with CUDA graphs it records on the next ones.
@@ -47,6 +47,10 @@ class GanStep:
         # Each rank draws its own batches: its own seeded stream (the DistributedSampler's job).
         self.rank, self.world_size = dist_info.rank, dist_info.world_size
         self.gen = torch.Generator(device=device).manual_seed(self._stream_seed(0))
+        self.order = EpochOrder(
+            data.shape[0], config.batch_size, config.seed, device, self.rank, self.world_size
+        )
+        self.batches = 0  # steps taken: where in the epoch order the next batch starts
         self.opt_g = self._adam(self.G, config.lr_g)
         self.opt_d = self._adam(self.D, config.lr_d)
         self.sched_g = torch.optim.lr_scheduler.StepLR(
@@ -115,10 +119,11 @@ class GanStep:
         """One step; `real_label` is a 0-dim tensor on the device (the smoothed real label).
         Returns [loss_d, loss_g, D(x), D(G(z))] on the device (no sync)."""
         cfg = self.config
-        b = cfg.batch_size
         if self.cudagraphs:
             torch.compiler.cudagraph_mark_step_begin()
-        x = real_batch(self.data, b, self.gen, cfg.flip_h, cfg.flip_v, self.memory_format)
+        idx = self.order.indices(self.batches)
+        b = idx.numel()  # the batch size, or the remainder at the end of an epoch
+        x = real_batch(self.data, idx, self.gen, cfg.flip_h, cfg.flip_v, self.memory_format)
         z = torch.randn(b, self.spec.nz, 1, 1, device=self.device, generator=self.gen)
         target = real_label.expand(b)
         # D update: real then fake, one optimiser step. Under DDP the real half does not
@@ -133,7 +138,7 @@ class GanStep:
         with self._autocast():
             fake = self.g_run(z)
             out_fake = self.d_run(fake.detach()).float()
-        loss_fake = F.binary_cross_entropy_with_logits(out_fake, self.zeros)
+        loss_fake = F.binary_cross_entropy_with_logits(out_fake, self.zeros[:b])
         d_g_z = torch.sigmoid(out_fake).mean()
         loss_fake.backward()
         self.opt_d.step()
@@ -149,6 +154,7 @@ class GanStep:
         finally:
             self.D.requires_grad_(True)
         self.opt_g.step()
+        self.batches += 1
         return torch.stack(
             [(loss_real + loss_fake).detach(), loss_g.detach(), d_x.detach(), d_g_z.detach()]
         )
@@ -163,6 +169,7 @@ class GanStep:
             "sched_g": self.sched_g.state_dict(),
             "sched_d": self.sched_d.state_dict(),
             "gen_data": self.gen.get_state(),
+            "batches": self.batches,
             "model": self.spec.to_dict(),
         }
 
@@ -174,6 +181,7 @@ class GanStep:
         self.sched_g.load_state_dict(state["sched_g"])
         self.sched_d.load_state_dict(state["sched_d"])
         self.gen.set_state(state["gen_data"])
+        self.batches = int(state.get("batches", state.get("step", 0)))
 
     def _stream_seed(self, step: int) -> int:
         return self.config.seed * 1000 + 17 + self.rank + 7919 * step

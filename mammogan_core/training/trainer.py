@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -93,9 +92,9 @@ class _Session:
             )
         data, selection = load_patches(self.ws, cfg, self.device)
         images_per_step = cfg.batch_size * self.dist.world_size
-        self.spe = max(1, math.ceil(data.shape[0] / images_per_step))
-        self.total = cfg.epochs * self.spe
         self.engine = GanStep(cfg, data, self.device, self.plan, self.dist)
+        self.spe = self.engine.order.steps_per_epoch
+        self.total = cfg.epochs * self.spe
         noise_gen = torch.Generator().manual_seed(cfg.seed + 1)
         self.fixed_noise = torch.randn(GRID_N, self.engine.spec.nz, 1, 1, generator=noise_gen).to(
             self.device
