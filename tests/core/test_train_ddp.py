@@ -37,7 +37,7 @@ def torchrun(ws: str, *args: str) -> dict:
         "--master_port",
         str(free_port()),
         "-m",
-        "mammogan_core.training.ddp_entry",
+        "mammogan_core.cli.ddp",
         "--workspace",
         ws,
         "--preset",

@@ -15,11 +15,12 @@ NAME = "gui"
 HELP = "open the desktop app (--screenshot renders a panel to PNG and exits)"
 ORDER = 90
 
-PANELS = ("welcome", "data", "browse", "train", "evaluate", "experiment", "review", "export")
-
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--panel", choices=PANELS, default=None, help="the panel to show first")
+    # the app owns its panel names and checks this one before opening a window
+    p.add_argument(
+        "--panel", metavar="NAME", default=None, help="the panel to show first, e.g. train"
+    )
     p.add_argument(
         "--screenshot", metavar="FILE.png", help="render the window to FILE.png and exit"
     )

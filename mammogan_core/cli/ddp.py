@@ -1,5 +1,5 @@
 """Multi-process training under torchrun: `torchrun --nproc_per_node N -m
-mammogan_core.training.ddp_entry --workspace WS [mammogan train options]`.
+mammogan_core.cli.ddp --workspace WS [mammogan train options]`.
 
 Every rank runs `mammogan train`; train() sees WORLD_SIZE/LOCAL_RANK, joins the process group
 (nccl on CUDA, gloo on CPU) and lets rank 0 alone write the run folder and the catalogue.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ..cli.main import main as cli_main
+from .main import main as cli_main
 
 
 def main(argv: list[str] | None = None) -> int:
