@@ -64,7 +64,7 @@ def parse(
             out.skipped.append(SkippedRow(source_row, f"no {missing}"))
             continue
         if kind not in TYPES:
-            out.skipped.append(SkippedRow(source_row, f"unknown abnormality type {kind!r}"))
+            out.skipped.append(SkippedRow(source_row, f"unknown abnormality type {kind!r}", case))
             continue
         mask_path = mask_csv
         if tree is not None:
@@ -75,7 +75,7 @@ def parse(
                 continue
             if mask is None:
                 name = first_component(mask_csv)
-                out.skipped.append(SkippedRow(source_row, f"no ROI mask file for {name}"))
+                out.skipped.append(SkippedRow(source_row, f"no ROI mask file for {name}", case))
                 continue
             out.image_paths[case] = str(image)
             mask_path = str(mask)

@@ -83,7 +83,7 @@ def parse(path: str | Path, image_root: str | Path | None = None) -> AnnotationS
             if problem is None and label.strip().lower() in NORMAL_LABELS:
                 out.images[ref] = {**_meta(row), "source_row": source_row}
             else:
-                out.skipped.append(SkippedRow(source_row, problem or "no coordinates"))
+                out.skipped.append(SkippedRow(source_row, problem or "no coordinates", ref))
             continue
         out.findings.append(
             Finding(

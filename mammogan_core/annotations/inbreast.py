@@ -47,13 +47,13 @@ def _points(raw: Any) -> list[tuple[float, float]]:
 
 def _roi(image_ref: str, roi: Any, source_row: str, meta: dict[str, Any]) -> Finding | SkippedRow:
     if not isinstance(roi, dict):
-        return SkippedRow(source_row, "ROI is not a dictionary")
+        return SkippedRow(source_row, "ROI is not a dictionary", image_ref)
     name = str(roi.get("Name", "")).strip()
     if name.lower() in NOT_LESIONS:
         return SkippedRow(source_row, f"not a lesion ({name})")
     points = _points(roi.get("Point_px"))
     if not points:
-        return SkippedRow(source_row, "no coordinates (empty Point_px)")
+        return SkippedRow(source_row, "no coordinates (empty Point_px)", image_ref)
     if len(points) < 3:  # a point (or a 2-point line): a small box around it
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         r = POINT_RADIUS
@@ -124,7 +124,7 @@ def parse(path: str | Path, image_root: str | Path | None = None) -> AnnotationS
                 doc = plistlib.load(fh)
             images = doc["Images"]
         except Exception as exc:  # plistlib raises several kinds on malformed files
-            out.skipped.append(SkippedRow(xml.name, f"unreadable OsiriX plist ({exc})"))
+            out.skipped.append(SkippedRow(xml.name, f"unreadable OsiriX plist ({exc})", image_ref))
             continue
         meta = metas.get(image_ref, {})
         for i, image in enumerate(images if isinstance(images, list) else []):

@@ -8,6 +8,7 @@ image, lines with a class but no coordinates, calcification lines whose coordina
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from pathlib import Path
 
@@ -78,19 +79,21 @@ def to_height(finding: Finding, height: int) -> Finding:
 def _row(ref: str, tokens: list[str], source_row: str) -> Finding | SkippedRow:
     cls = tokens[2].upper()
     if cls not in CLASSES:
-        return SkippedRow(source_row, f"unknown class {tokens[2]!r}")
+        return SkippedRow(source_row, f"unknown class {tokens[2]!r}", ref)
     rest = tokens[3:]
     severity = ""
     if rest and not _is_number(rest[0]) and not rest[0].startswith("*"):
         severity = rest.pop(0).upper()
     if not rest or not _is_number(rest[0]):
         note = f" ({' '.join(rest)})" if rest else ""
-        return SkippedRow(source_row, f"no coordinates{note}")
+        return SkippedRow(source_row, f"no coordinates{note}", ref)
     if len(rest) < 3 or not all(_is_number(t) for t in rest[:3]):
-        return SkippedRow(source_row, "incomplete coordinates (X Y RADIUS expected)")
+        return SkippedRow(source_row, "incomplete coordinates (X Y RADIUS expected)", ref)
     x, y, r = (float(t) for t in rest[:3])
+    if not all(math.isfinite(v) for v in (x, y, r)):
+        return SkippedRow(source_row, "coordinates are not finite numbers", ref)
     if r <= 0:
-        return SkippedRow(source_row, f"radius {r:g} is not positive")
+        return SkippedRow(source_row, f"radius {r:g} is not positive", ref)
     meta = image_meta(ref)
     return Finding(
         image_ref=ref,
@@ -123,7 +126,7 @@ def parse(path: str | Path, image_root: str | Path | None = None) -> AnnotationS
         ref = tokens[0]
         refs.append(ref)
         if len(tokens) < 3:
-            out.skipped.append(SkippedRow(source_row, "no class"))
+            out.skipped.append(SkippedRow(source_row, "no class", ref))
         elif tokens[2].upper() == "NORM":
             out.images[ref] = {**image_meta(ref), "source_row": source_row, "background": tokens[1]}
         else:

@@ -39,7 +39,7 @@ def parse(path: str | Path, image_root: str | Path | None = None) -> AnnotationS
             continue
         xy, problem = coords(row, ("x1", "y1", "x2", "y2"))
         if xy is None:
-            out.skipped.append(SkippedRow(source_row, problem or "no coordinates"))
+            out.skipped.append(SkippedRow(source_row, problem or "no coordinates", uid))
             continue
         flags = [name for name, _ in FLAGS if truthy(row.get(norm_key(name)))]
         if truthy(row.get(norm_key(MODIFIER))):

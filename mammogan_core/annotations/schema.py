@@ -61,10 +61,15 @@ class Finding:
 
 @dataclass(frozen=True)
 class SkippedRow:
-    """An annotation row that cannot be used, and why (reported, never silently dropped)."""
+    """An annotation row that cannot be used, and why (reported, never silently dropped).
+
+    `image_ref`: set when the row names an abnormality on that image (no usable location, an
+    unknown class...): the image is imported but gives no normal patches, since the lesion
+    could be anywhere in it."""
 
     source_row: str
     reason: str
+    image_ref: str | None = None
 
 
 @dataclass

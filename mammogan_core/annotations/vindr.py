@@ -86,7 +86,9 @@ def parse(path: str | Path, image_root: str | Path | None = None) -> AnnotationS
         cats = categories(row["finding categories"])
         if cats is None:
             out.skipped.append(
-                SkippedRow(source_row, f"bad finding_categories {row['finding categories']!r}")
+                SkippedRow(
+                    source_row, f"bad finding_categories {row['finding categories']!r}", image_id
+                )
             )
             continue
         box, problem = coords(row, ("xmin", "ymin", "xmax", "ymax"))
@@ -94,7 +96,7 @@ def parse(path: str | Path, image_root: str | Path | None = None) -> AnnotationS
             if problem is None and all(c.lower() == "no finding" for c in cats):
                 out.images[image_id] = {**_meta(row), "source_row": source_row}
             else:
-                out.skipped.append(SkippedRow(source_row, problem or "no coordinates"))
+                out.skipped.append(SkippedRow(source_row, problem or "no coordinates", image_id))
             continue
         out.findings.append(
             Finding(

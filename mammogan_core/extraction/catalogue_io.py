@@ -79,7 +79,8 @@ def pending_tasks(
     """The images of the shard not extracted yet (by id), and every image's split."""
     where, args = _shard_sql(shard)
     images = ws.query(
-        f"SELECT id, path, spacing_mm, split FROM images WHERE extracted_at IS NULL{where} ORDER BY id",
+        "SELECT id, path, spacing_mm, split, normal_excluded FROM images"
+        f" WHERE extracted_at IS NULL{where} ORDER BY id",
         args,
     )
     findings: dict[int, list[FindingBox]] = defaultdict(list)
@@ -94,7 +95,12 @@ def pending_tasks(
         findings[f["image_id"]].append(FindingBox(f["id"], f["finding_type"], box))
     tasks = [
         ImageTask(
-            r["id"], str(ws.resolve(r["path"])), tuple(findings[r["id"]]), r["spacing_mm"], params
+            r["id"],
+            str(ws.resolve(r["path"])),
+            tuple(findings[r["id"]]),
+            r["spacing_mm"],
+            params,
+            r["normal_excluded"],
         )
         for r in images
     ]

@@ -44,6 +44,7 @@ class ImageTask:
     findings: tuple[FindingBox, ...]
     spacing_mm: float | None
     params: ExtractParams
+    normal_excluded: str | None = None  # why no normal patch may come from this image
 
 
 @dataclass
@@ -112,7 +113,7 @@ def cut_image(
                 row["padded"] = list(pad)
             rows.append(row)
     # An unlocated finding could be anywhere: no normal tissue is taken from that image.
-    if all(f.box is not None for f in task.findings):
+    if task.normal_excluded is None and all(f.box is not None for f in task.findings):
         # In fixed-scale mode normal tissue is cut at the lesions' physical scale too.
         side = fixed_side_px(opts, spacing) if p.scale == "fixed" else PATCH_SIZE
         boxes = np.array([pixel_box(f.box, p.box_ends) for f in task.findings], np.float64).reshape(

@@ -30,6 +30,7 @@ from .geometry import GeometryRejected, finding_box, geometry_json
 
 BATCH_IMAGES = 200
 PROGRESS_EVERY = 25
+EXCLUSION_ROWS_SHOWN = 3
 
 
 class _Import:
@@ -56,8 +57,12 @@ class _Import:
         self.batch = store.Batch()
         self.skipped: list[dict[str, str]] = []
         self.errors: list[dict[str, str]] = []
+        # image ref -> "row: reason" of its abnormalities that cannot be located
+        self.unlocated: dict[str, list[str]] = defaultdict(list)
         for row in aset.skipped:
             self.skip(row.source_row, row.reason)
+            if row.image_ref is not None:
+                self.unlocated[row.image_ref].append(f"{row.source_row}: {row.reason}")
 
     # ------------------------------------------------------------ report
     def skip(self, row: str, reason: str) -> None:
@@ -77,7 +82,7 @@ class _Import:
     def candidates(self) -> list[tuple[Path, str | None]]:
         if self.spec.scan_folder:
             return [(p, None) for p in image_files(self.source)]
-        refs = sorted(set(self.by_ref) | set(self.aset.images))
+        refs = sorted(set(self.by_ref) | set(self.aset.images) | set(self.unlocated))
         paths = self.aset.image_paths
         return [(Path(paths[r]), r) for r in refs if r in paths]
 
@@ -108,21 +113,24 @@ class _Import:
             return
         findings = self.by_ref.get(ref, [])
         rows = [r for r in (self.finding_row(f, header) for f in findings) if r is not None]
-        if findings and not rows:  # an abnormal image whose lesions cannot be located is not
-            self.batch.dropped.append(ref)  # a normal image
-            return
-        self.batch.add_image(ref, self.image_row(path, header, ref, findings), rows)
+        image = self.image_row(path, header, ref, findings)
+        image["normal_excluded"] = normal_exclusion(self.unlocated.get(ref, []))
+        self.batch.add_image(ref, image, rows)
+
+    def reject(self, f: Finding, reason: str) -> None:
+        self.skip(f.source_row, reason)
+        self.unlocated[f.image_ref].append(f"{f.source_row}: {reason}")
 
     def finding_row(self, f: Finding, header: ImageHeader) -> tuple[str, dict[str, Any]] | None:
         if self.spec.adjust is not None and header.rows:
             f = self.spec.adjust(f, header.rows)
         if f.geometry is None:
-            self.skip(f.source_row, "no coordinates")
+            self.reject(f, "no coordinates")
             return None
         try:
             box = finding_box(f.geometry, header.rows, header.cols)
         except GeometryRejected as exc:
-            self.skip(f.source_row, str(exc))
+            self.reject(f, str(exc))
             return None
         kind, geometry = geometry_json(f.geometry, self.ws.rel)
         return f.source_row, {
@@ -185,11 +193,21 @@ class _Import:
             "images": images,
             "findings": findings,
             "findings_by_type": by_type,
+            "normal_excluded": store.normal_excluded_count(self.ws, self.source_id),
             "skipped": self.skipped,
             "errors": self.errors,
             "source_id": self.source_id,
             "format": self.fmt,
         }
+
+
+def normal_exclusion(unlocated: list[str]) -> str | None:
+    """The images.normal_excluded reason for an image with these unusable finding rows."""
+    if not unlocated:
+        return None
+    shown = "; ".join(unlocated[:EXCLUSION_ROWS_SHOWN])
+    more = len(unlocated) - EXCLUSION_ROWS_SHOWN
+    return f"finding without location ({shown}{f'; {more} more' if more > 0 else ''})"
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ IMAGE_COLUMNS = (
     "transfer_syntax",
     "window_center",
     "window_width",
+    "normal_excluded",
 )
 FINDING_COLUMNS = (
     "finding_type",
@@ -176,3 +177,13 @@ def counts(ws: Workspace, source_id: int) -> tuple[int, int, dict[str, int]]:
         )
     }
     return int(images), sum(by_type.values()), by_type
+
+
+def normal_excluded_count(ws: Workspace, source_id: int) -> int:
+    """Images of one source that may give no normal patches (a finding without location)."""
+    return int(
+        ws.query(
+            "SELECT COUNT(*) FROM images WHERE source_id=? AND normal_excluded IS NOT NULL",
+            (source_id,),
+        )[0][0]
+    )

@@ -24,6 +24,7 @@ SUMMARY_KEYS = {
     "errors",
     "source_id",
     "format",
+    "normal_excluded",
 }
 
 
@@ -52,13 +53,19 @@ def boxes(ws, source_id) -> dict[str, tuple]:
     return {r[0]: tuple(r[1:]) for r in rows}
 
 
+# images, located findings by type, images that may give no normal patch (a finding of theirs
+# without usable location: no coordinates, off the image, an empty or mismatched mask)
 EXPECTED = {
-    "mias": (6, {"calcification": 2, "mass": 3}),
-    "cbis": (2, {"calcification": 1, "mass": 2}),
-    "vindr": (5, {"asymmetry": 1, "mass": 2, "other": 1}),
-    "inbreast": (3, {"asymmetry": 1, "calcification": 2, "mass": 1}),
-    "optimam": (3, {"architectural_distortion": 1, "asymmetry": 1, "calcification": 1, "mass": 1}),
-    "generic": (4, {"architectural_distortion": 1, "calcification": 1, "mass": 2}),
+    "mias": (9, {"calcification": 2, "mass": 3}, 3),
+    "cbis": (2, {"calcification": 1, "mass": 2}, 1),
+    "vindr": (6, {"asymmetry": 1, "mass": 2, "other": 1}, 1),
+    "inbreast": (3, {"asymmetry": 1, "calcification": 2, "mass": 1}, 1),
+    "optimam": (
+        3,
+        {"architectural_distortion": 1, "asymmetry": 1, "calcification": 1, "mass": 1},
+        1,
+    ),
+    "generic": (4, {"architectural_distortion": 1, "calcification": 1, "mass": 2}, 2),
 }
 FORMAT_NAMES = {"cbis": "cbis-ddsm"}
 
@@ -69,10 +76,11 @@ def test_each_format_imports_and_reimports_idempotently(
 ) -> None:
     root = getattr(samples, f"write_{name}")(tmp_path / name)
     summary, events = run_import(workspace, root)
-    images, by_type = EXPECTED[name]
+    images, by_type, excluded = EXPECTED[name]
     assert set(summary) == SUMMARY_KEYS
     assert summary["format"] == FORMAT_NAMES.get(name, name)
     assert (summary["images"], summary["findings_by_type"]) == (images, by_type)
+    assert summary["normal_excluded"] == excluded
     assert summary["findings"] == sum(by_type.values())
     assert summary["errors"] == []
     assert any(isinstance(e, Progress) and e.done == e.total > 0 for e in events)
@@ -102,9 +110,18 @@ def test_mias_bottom_left_origin_uses_the_real_height(workspace, tmp_path: Path)
     )  # mdb001 120 100 30
     assert got[mias_row("mdb023")] == (0, 46, 210, 256)  # mdb023 overshoots the corner: clipped
     assert "outside the 256x256 image" in skipped(summary)[mias_row("mdb024")]  # mdb024 900 900
-    keys = {r[0] for r in workspace.query("SELECT image_key FROM images")}
-    assert "mdb024" not in keys  # its only lesion cannot be located: not a normal image
-    assert {"mdb003", "mdb004"} <= keys
+    excluded = dict(workspace.query("SELECT image_key, normal_excluded FROM images"))
+    # imported, but its only lesion cannot be located: no normal patch may come from it
+    assert excluded["mdb024"] == (
+        f"finding without location ({mias_row('mdb024')}: box (880, -664)-(920, -624) lies "
+        "outside the 256x256 image)"
+    )
+    # a class without coordinates (the *NOTE 3* calcifications): the same
+    assert (
+        excluded["mdb209"]
+        == f"finding without location ({mias_row('mdb209')}: no coordinates (*NOTE 3*))"
+    )
+    assert excluded["mdb003"] is None and excluded["mdb001"] is None
     geometry = json.loads(
         workspace.query(
             "SELECT geometry FROM findings WHERE source_row=?", (mias_row("mdb001 G"),)
@@ -243,7 +260,7 @@ def test_stopped_import_keeps_whole_batches_and_a_rerun_completes_it(
     assert summary["images"] == 3  # the batch of 2 plus the image in progress when stopped
     assert all("no image file" not in s["reason"] for s in summary["skipped"])
     full, _ = run_import(workspace, root)
-    assert full["images"] == 5
+    assert full["images"] == 6
 
 
 def test_detection_errors(tmp_path: Path) -> None:
@@ -275,3 +292,34 @@ def test_box_checks() -> None:
     ]:
         with pytest.raises(GeometryRejected, match=reason):
             fit(box, 100, 50)
+
+
+def test_images_with_unlocated_findings_give_lesions_but_no_normal_patches(
+    workspace, tmp_path: Path
+) -> None:
+    from mammogan_core.extraction import ExtractParams, extract_patches
+
+    summary, _ = run_import(workspace, samples.write_mias(tmp_path / "mias"))
+    assert summary["normal_excluded"] == 3  # mdb024 (off the image), mdb059, mdb209 (no x/y)
+    # mdb005 has two located calcifications; an unusable third row excludes it too
+    workspace.conn.execute(
+        "UPDATE images SET normal_excluded = 'finding without location (test)'"
+        " WHERE image_key = 'mdb005'"
+    )
+    workspace.conn.commit()
+    events = list(extract_patches(workspace, ExtractParams(), Control(), workers=0))
+    assert isinstance(events[-1], Finished)
+    normals = dict(
+        workspace.query(
+            "SELECT i.image_key, COUNT(p.id) FROM images i LEFT JOIN patches p"
+            " ON p.image_id = i.id AND p.label = 'normal' GROUP BY i.id"
+        )
+    )
+    with_normals = {k for k, n in normals.items() if n}
+    assert {"mdb003", "mdb004"} <= with_normals  # normal images such as mdb059 and mdb209 look
+    assert not with_normals & {"mdb005", "mdb024", "mdb059", "mdb209"}
+    lesions = workspace.query(
+        "SELECT COUNT(*) FROM patches p JOIN images i ON i.id = p.image_id"
+        " WHERE p.label = 'lesion' AND i.image_key = 'mdb005'"
+    )[0][0]
+    assert lesions == 2  # its located lesions are still cut
