@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 from ...control import Control
 from ...errors import InputError
-from ...events import Event
+from ...events import Event, Finished
 from ...workspace import Workspace
-from ..main import require_workspace
+from ..main import require_workspace, rerun_command
+from ..values import lesion_types
 
 NAME = "extract"
 HELP = "extract 128x128 lesion and normal-tissue patches (parallel, resumable, shardable)"
@@ -156,7 +157,6 @@ def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
 
     if args.workers < 0:
         raise InputError("--workers must be >= 0")
-    types = tuple(t.strip() for t in (args.lesion_types or "").split(",") if t.strip())
     given = {  # flags not given are None: the preset decides
         "normalise": args.normalise,
         "max_lesion_px": args.max_lesion_px,
@@ -177,12 +177,23 @@ def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
     params = ExtractParams.preset(
         args.preset,
         **{k: v for k, v in given.items() if v is not None},
-        lesion_types=types,
+        lesion_types=lesion_types(args.lesion_types) or (),
         seed=args.seed,
         uint16=args.uint16,
     )
     shard = parse_shard(args.shard)
     with Workspace.open(require_workspace(args)) as ws:
-        yield from extract_patches(
+        for event in extract_patches(
             ws, params, control, workers=args.workers, shard=shard, redo=args.redo
-        )
+        ):
+            yield _with_status(event, args) if isinstance(event, Finished) else event
+
+
+def _with_status(finished: Finished, args: argparse.Namespace) -> Finished:
+    """`status` as train reports it; a stopped extraction resumes by running the same command
+    again (without --redo, which would discard what was extracted)."""
+    stopped = finished.summary["stopped"]
+    extra = {"status": "stopped" if stopped else "finished"}
+    if stopped:
+        extra["resume_command"] = rerun_command(args, drop=("--redo",))
+    return Finished({**finished.summary, **extra})
