@@ -32,7 +32,8 @@ def list_images(
     view: str | None = None,
     has_findings: bool | None = None,
 ) -> list[dict[str, Any]]:
-    """Images of the catalogue (id order) with their finding count, filtered."""
+    """Images of the catalogue (id order) with their finding count and `normal_excluded` (why
+    no normal patch may come from the image, e.g. a finding without location), filtered."""
     exists = "EXISTS (SELECT 1 FROM findings f WHERE f.image_id = i.id)"
     findings_clause = (
         None if has_findings is None else (exists if has_findings else f"NOT {exists}")
@@ -42,6 +43,7 @@ def list_images(
         where += (" AND " if where else " WHERE ") + findings_clause
     sql = (
         "SELECT i.id, i.image_key, i.path, i.laterality, i.view, i.rows, i.cols, i.split,"
+        " i.normal_excluded,"
         " (SELECT COUNT(*) FROM findings f WHERE f.image_id = i.id) AS n_findings"
         f" FROM images i{where} ORDER BY i.id"
     )

@@ -136,10 +136,12 @@ class MammogramViewer(QWidget):
             text = f"{name}  {r['laterality'] or '?'} {r['view'] or '?'}"
             if r["n_findings"]:
                 text += f"  · {r['n_findings']} finding{'s' if r['n_findings'] > 1 else ''}"
+            if r["normal_excluded"]:
+                text += "  · finding without location"
             item = QListWidgetItem(text)
             item.setData(_ID, r["id"])
             item.setData(_HAS_FINDINGS, bool(r["n_findings"]))
-            item.setToolTip(r["path"])
+            item.setToolTip("\n".join(filter(None, (r["path"], r["normal_excluded"]))))
             self.image_list.addItem(item)
         self._select_in_list(self.image_id)
         self.image_list.blockSignals(False)
@@ -186,7 +188,10 @@ class MammogramViewer(QWidget):
             rec["image_key"],
         )
         self.canvas.overlays.set_overlays(cq.image_overlays(self.ws, image_id), result["mask"])
-        self.status.setText(rec["image_key"])
+        excluded = rec["normal_excluded"]
+        self.status.setText(
+            f"{rec['image_key']}  · {excluded}: no normal patches" if excluded else rec["image_key"]
+        )
         self._apply_focus()
         self.image_shown.emit(image_id)
 

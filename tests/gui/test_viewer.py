@@ -206,3 +206,17 @@ def test_browse_panel_opens_a_patch_in_its_mammogram(qtbot, main_window, tmp_pat
         main_window.ctx.show_panel("browse", image_id=2)
     assert sig.args == [2] and panel.viewer.canvas.corner["tl"].text() == "R MLO"
     main_window.grab().save("/tmp/mg/browse_panel.png")
+
+
+def test_an_image_with_a_finding_without_location_says_so(qtbot, viewer, workspace):
+    reason = "finding without location (labels.csv:7: no coordinates)"
+    with workspace.transaction() as c:
+        c.execute("UPDATE images SET normal_excluded = ? WHERE id = 2", (reason,))
+    viewer.refresh_list()
+    texts = [viewer.image_list.item(i).text() for i in range(viewer.image_list.count())]
+    assert texts[1].endswith("· finding without location")
+    assert "finding without location" not in texts[0]
+    assert viewer.image_list.item(1).toolTip().endswith(reason)
+    with qtbot.waitSignal(viewer.image_shown, timeout=10_000):
+        viewer.image_list.setCurrentRow(1)
+    assert viewer.status.text() == f"img2  · {reason}: no normal patches"
