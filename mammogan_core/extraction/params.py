@@ -22,6 +22,7 @@ from ..preprocess.split import DEFAULT_FRACTIONS
 from ..workspace import PATCH_SIZE
 
 META_KEY = "extraction_params"
+MASKS = ("auto", "threshold")
 
 # The authors' values for every extraction choice; the other fields keep their defaults.
 SEED_VALUES: dict[str, Any] = {
@@ -40,6 +41,7 @@ SEED_VALUES: dict[str, Any] = {
     "normal_draw": "image",
     "min_grey_levels": 30,
     "grey_levels_rule": "normal",
+    "mask": "threshold",
     "mask_threshold": 0.0,
 }
 PRESET_VALUES: dict[str, dict[str, Any]] = {"default": {}, "seed": SEED_VALUES}
@@ -53,6 +55,7 @@ LEGACY_VALUES: dict[str, Any] = {
     "grey_levels_rule": "both",
     "normal_overlap": False,
     "normal_draw": "bounds",
+    "mask": "threshold",
 }
 
 
@@ -82,7 +85,8 @@ class ExtractParams:
     max_rounds: int = 5
     min_grey_levels: int = MIN_GREY_LEVELS
     grey_levels_rule: str = "normal"  # the clean-up applies to normal patches (seed) | both
-    mask_threshold: float = 0.0  # breast = pixels above this (the seed: > 0)
+    mask: str = "auto"  # auto: threshold from the histogram + opening | threshold (seed)
+    mask_threshold: float = 0.0  # mask="threshold": breast = pixels above this (the seed: > 0)
     seed: int = 0
     uint16: bool = False  # also fill the uint16 patch store
     split_fractions: tuple[float, float, float] = DEFAULT_FRACTIONS
@@ -99,6 +103,7 @@ class ExtractParams:
             ),
             (self.box_ends in BOX_ENDS, f"--box-ends must be one of {', '.join(BOX_ENDS)}"),
             (self.normal_draw in DRAWS, f"--normal-draw must be one of {', '.join(DRAWS)}"),
+            (self.mask in MASKS, f"--mask must be one of {', '.join(MASKS)}"),
             (
                 self.grey_levels_rule in GREY_LEVEL_RULES,
                 f"--grey-levels-rule must be one of {', '.join(GREY_LEVEL_RULES)}",
@@ -134,6 +139,11 @@ class ExtractParams:
         for ok, message in checks:
             if not ok:
                 raise InputError(message)
+
+    @property
+    def breast_threshold(self) -> float | None:
+        """`breast_mask`'s threshold: None for the automatic mask."""
+        return self.mask_threshold if self.mask == "threshold" else None
 
     def lesion_options(self) -> LesionWindowOptions:
         return LesionWindowOptions(

@@ -86,7 +86,7 @@ def cut_image(
 ) -> ImageResult:
     """All patches of one decoded (bright = dense) image (`pixel_max`: its maximum, if known)."""
     p = task.params
-    mask = breast_mask(pixels, p.mask_threshold)
+    mask = breast_mask(pixels, p.breast_threshold)
     voi = (header.window_center, header.window_width, header.attributes.get("VOILUTFunction"))
     intensity = fit_intensity(
         pixels, p.normalise, mask=mask, percentiles=p.percentiles, window=voi, known_max=pixel_max

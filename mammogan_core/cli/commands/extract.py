@@ -136,10 +136,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "(default, the seed) or lesion patches too",
     )
     p.add_argument(
+        "--mask",
+        choices=("auto", "threshold"),
+        help="breast mask: auto (default) chooses the threshold from each image's histogram and "
+        "cuts film labels and scanner strips off the breast, on film and digital images alike; "
+        "threshold: pixels above --mask-threshold (the seed's > 0 with --mask threshold)",
+    )
+    p.add_argument(
         "--mask-threshold",
         type=float,
-        help=f"breast = pixels above this raw value (default {d.mask_threshold:g}, the seed's > 0; "
-        "raise it for scanned film with a noisy background such as mini-MIAS)",
+        help=f"a manual breast threshold in raw values, implies --mask threshold (default "
+        f"{d.mask_threshold:g}: the seed's > 0)",
     )
     p.add_argument(
         "--seed",
@@ -172,8 +179,11 @@ def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
         "normal_overlap": args.normal_overlap,
         "normal_draw": args.normal_draw,
         "grey_levels_rule": args.grey_levels_rule,
+        "mask": args.mask or ("threshold" if args.mask_threshold is not None else None),
         "mask_threshold": args.mask_threshold,
     }
+    if args.mask == "auto" and args.mask_threshold is not None:
+        raise InputError("--mask-threshold is a manual threshold: use it with --mask threshold")
     params = ExtractParams.preset(
         args.preset,
         **{k: v for k, v in given.items() if v is not None},
