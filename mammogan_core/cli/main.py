@@ -5,6 +5,9 @@ Each subcommand is a module in `mammogan_core.cli.commands` with:
     add_arguments(parser) -> None
     run(args, control) -> Iterator[Event]      (the last event is Finished(summary))
     gui_request(args, summary) -> dict | None  (optional: ask the launcher to open the GUI)
+    format_text(summary) -> str                (optional: the text output instead of the
+                                                one-line summary; a listing prints it even
+                                                with --quiet)
 Every subcommand gets --workspace, --json, --debug and --quiet.
 Exit codes: see EXIT_CODES (printed at the end of --help).
 """
@@ -166,7 +169,11 @@ def run_cli(argv: list[str] | None = None) -> CliOutcome:
     summary.setdefault("seconds", round(time.perf_counter() - started, 3))
     if args.json:
         sys.stdout.write(json.dumps(summary, default=str, sort_keys=True) + "\n")
-    elif code == 0 and not args.quiet:
+    elif "error" in summary:
+        pass  # the message is on stderr already
+    elif hasattr(mod, "format_text"):
+        sys.stdout.write(mod.format_text(summary))
+    elif not args.quiet:  # also after a clean stop (exit 130/143): what was done
         _print_summary(args.command, summary)
     gui = None
     if code == 0 and hasattr(mod, "gui_request"):

@@ -98,3 +98,33 @@ def test_no_progress_bar_when_not_a_terminal():
     out = io.StringIO()
     TerminalReporter(out)(Progress(1, 2, "x"))
     assert out.getvalue() == ""
+
+
+def test_help_documents_the_exit_codes():
+    for argv in (["--help"], ["extract", "--help"]):
+        out = mammogan(*argv)
+        assert out.returncode == 0
+        assert "130  stopped by Ctrl-C, 143 stopped by SIGTERM" in out.stdout
+
+
+def test_training_bar_shows_the_latest_losses_and_checkpoints_only_with_debug():
+    from mammogan_core.cli.terminal import TerminalReporter
+    from mammogan_core.events import CheckpointSaved, Progress, StepMetrics
+
+    out = _FakeTty()
+    reporter = TerminalReporter(out)
+    reporter(StepMetrics(10, 0, {"loss_d": 1.3862, "loss_g": 0.6931, "d_x": 0.5}))
+    reporter(Progress(10, 100, unit="steps"))
+    reporter(CheckpointSaved(10, "/runs/r/ckpt.pt"))
+    assert "loss_d=1.386 loss_g=0.6931" in out.getvalue() and "d_x" not in out.getvalue()
+    assert "ckpt.pt" not in out.getvalue()
+    debug = _FakeTty()
+    TerminalReporter(debug, debug=True)(CheckpointSaved(10, "/runs/r/ckpt.pt"))
+    assert "checkpoint saved: /runs/r/ckpt.pt" in debug.getvalue()
+
+
+def test_text_summary_leaves_unset_values_out(capsys):
+    from mammogan_core.cli.main import _print_summary
+
+    _print_summary("extract", {"workers": 1, "shard": None, "errors": []})
+    assert capsys.readouterr().out == "extract: workers=1\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,16 +71,17 @@ def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
 
 
 def _why_nothing(summary: dict[str, Any]) -> str:
-    """The counts of unreadable files and unused rows, with the first of each."""
+    """The counts of unreadable files and unused rows, each with an example of its most
+    common reason (the first row may be an unrelated one, e.g. a row without coordinates)."""
     parts = []
     for key, what in (("errors", "files could not be read"), ("skipped", "rows were not used")):
         items = summary.get(key) or []
         if items:
-            first = items[0]
-            parts.append(
-                f"{len(items)} {what} (first: {first.get('path') or first.get('row')}: "
-                f"{first['reason']})"
-            )
+            kinds = Counter(" ".join(i["reason"].split()[:4]) for i in items)
+            kind, n = kinds.most_common(1)[0]
+            example = next(i for i in items if i["reason"].startswith(kind))
+            where = example.get("path") or example.get("row")
+            parts.append(f"{len(items)} {what}, {n} like {where}: {example['reason']}")
     return ": " + "; ".join(parts) if parts else ": no image file found"
 
 
