@@ -5,11 +5,17 @@ the same on every platform. At most 2 x workers images are in flight, so memory 
 decoded images per worker; the pool is replaced every RECYCLE_EVERY images to bound any slow
 growth (decoder plugins). Not with `max_tasks_per_child`: it can deadlock on Python 3.11 to
 3.14 (CPython gh-115634).
+
+A worker exits on its own when this process dies without shutting the pool down (SIGKILL, a
+crash): otherwise it stays alive and idle, holding its memory, until the machine restarts.
 """
 
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
+import os
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -25,8 +31,26 @@ _M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4  # glibc mallopt parameters
 KEEP_FREED_BYTES = 256 * 2**20
 
 
+def init_worker() -> None:
+    """Worker initialiser: exit when the parent dies, keep freed memory."""
+    threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
+    keep_freed_memory()
+
+
+def _exit_with_parent() -> None:
+    """Wait on the parent's sentinel (a spawned child's end of a pipe only the parent writes
+    to, EOF when the parent dies; a process handle on Windows), then exit at once. Not
+    prctl(PR_SET_PDEATHSIG): it fires when the parent *thread* that started the worker ends,
+    which a GUI worker thread may do before the pool is done."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    parent.join()
+    os._exit(1)
+
+
 def keep_freed_memory() -> None:
-    """Worker initialiser: glibc hands each freed image buffer (tens of MB) back to the OS, and
+    """Glibc hands each freed image buffer (tens of MB) back to the OS, and
     the next image page-faults it in again, which costs about as much as decoding an
     uncompressed mammogram. Keep up to 256 MB of freed heap for reuse instead (the pool is
     recycled every RECYCLE_EVERY images anyway). A no-op where libc is not glibc."""
@@ -126,5 +150,7 @@ class TaskRunner:
 
     def _pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self.workers, mp_context=get_context("spawn"), initializer=keep_freed_memory
+            self.workers,
+            mp_context=get_context("spawn"),
+            initializer=init_worker,
         )
