@@ -59,7 +59,12 @@ def extract_patches(
     assign_splits(ws, params.split_fractions, params.seed)
     tasks, splits = pending_tasks(ws, params, shard)
     yield Log(
-        f"extracting {len(tasks)} images with {workers} worker processes"
+        f"extracting {len(tasks)} images "
+        + (
+            f"with {workers} worker process{'es' * (workers != 1)}"
+            if workers
+            else "in this process"
+        )
         + (f" (shard {shard[0]}/{shard[1]})" if shard else "")
     )
     params_json = params.to_json()
