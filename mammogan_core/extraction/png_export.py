@@ -53,13 +53,14 @@ def export_pngs(
     limit: int | None = None,
 ) -> Iterator[Event]:
     """lesion_type in the index is the finding's name in its source dataset (label_raw);
-    source_image is the image's path as stored in the catalogue."""
+    source_image names the image without where the dataset lies (see `source_name`)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     where = "p.label = ?" if label else "p.label IN ('lesion', 'normal')"
     rows = ws.query(
-        "SELECT p.id, p.label, p.split, f.label_raw, i.path, p.x0, p.y0, p.x1, p.y1 FROM patches p "
-        "LEFT JOIN findings f ON f.id = p.finding_id LEFT JOIN images i ON i.id = p.image_id "
+        "SELECT p.id, p.label, p.split, f.label_raw, i.path, p.x0, p.y0, p.x1, p.y1, i.id, s.root "
+        "FROM patches p LEFT JOIN findings f ON f.id = p.finding_id "
+        "LEFT JOIN images i ON i.id = p.image_id LEFT JOIN sources s ON s.id = i.source_id "
         f"WHERE {where} ORDER BY p.id" + (" LIMIT ?" if limit is not None else ""),
         [v for v in (label, limit) if v is not None],
     )
@@ -73,8 +74,22 @@ def export_pngs(
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(INDEX_COLUMNS)
-    writer.writerows(["" if v is None else v for v in tuple(r)] for r in rows)
+    for r in rows:
+        values = list(r)[: len(INDEX_COLUMNS)]
+        values[4] = source_name(ws, r[4], r[10], r[9])
+        writer.writerow("" if v is None else v for v in values)
     index = out / "index.csv"
     with atomic_open(index, "w") as fh:
         fh.write(text.getvalue())
     yield Finished({"out": str(out), "patches": len(rows), "index": str(index)})
+
+
+def source_name(ws: Workspace, path: str | None, root: str | None, image_id: int | None) -> str:
+    """The image's path relative to its dataset's root, or `image-<catalogue id>` when it lies
+    elsewhere: never an absolute path, whose folders may hold a patient's name or id."""
+    if path is None:
+        return ""
+    if root is not None:
+        with contextlib.suppress(ValueError):
+            return ws.resolve(path).relative_to(ws.resolve(root)).as_posix()
+    return f"image-{image_id}"
