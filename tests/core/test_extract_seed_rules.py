@@ -109,8 +109,8 @@ def test_grey_level_rule_drops_flat_lesions_only_when_asked(rule: str, kept: int
 def test_flat_normal_patches_are_dropped_under_either_rule() -> None:
     img = np.full((ROWS, COLS), 1500, np.uint16)  # flat tissue: every normal window is flat
     for rule in ("normal", "both"):
-        assert _cut(ExtractParams(grey_levels_rule=rule), img, []) == []
-    assert len(_cut(ExtractParams(), textured(), [])) > 0
+        assert _cut(ExtractParams(grey_levels_rule=rule, mask="threshold"), img, []) == []
+    assert len(_cut(ExtractParams(mask="threshold"), textured(), [])) > 0
 
 
 def test_normal_overlap_and_whole_image_draw_are_options() -> None:
@@ -155,7 +155,8 @@ SEED_TABLE = {
     "normal_draw": "image",  # candidates drawn over the whole image
     "min_grey_levels": 30,  # fewer than 30 unique grey levels: discarded
     "grey_levels_rule": "normal",  # ... normal patches only
-    "mask_threshold": 0.0,  # breast = image > 0
+    "mask": "threshold",  # breast = image > 0, no threshold from the histogram
+    "mask_threshold": 0.0,
 }
 
 
