@@ -20,8 +20,11 @@ from .presets import window_presets
 _ALIVE: set[Task] = set()  # running loads outlive the viewer: a QThread must end, not be freed
 
 
-def load_mammogram(path: str, control: Control) -> Iterator[Event]:
-    """Pixels (modality values, MONOCHROME2), header, breast mask and window presets."""
+def load_mammogram(
+    path: str, control: Control, mask_threshold: float | None = None
+) -> Iterator[Event]:
+    """Pixels (modality values, MONOCHROME2), header, breast mask (as extraction computes it:
+    `mask_threshold` as in `breast_mask`) and window presets."""
     from mammogan_core.io import read_image
     from mammogan_core.preprocess.breast_mask import breast_mask
 
@@ -34,7 +37,7 @@ def load_mammogram(path: str, control: Control) -> Iterator[Event]:
         {
             "pixels": pixels,
             "header": header,
-            "mask": breast_mask(pixels),
+            "mask": breast_mask(pixels, mask_threshold),
             "presets": window_presets(pixels, header.window_center, header.window_width),
         }
     )
@@ -48,10 +51,13 @@ class ImageLoader(QObject):
         super().__init__(parent)
         self._current: Task | None = None
 
-    def load(self, image_id: int, path: str) -> None:
+    def load(self, image_id: int, path: str, mask_threshold: float | None = None) -> None:
         for old in _ALIVE:
             old.stop()
-        task = Task(f"load image {image_id}", lambda control: load_mammogram(path, control))
+        task = Task(
+            f"load image {image_id}",
+            lambda control: load_mammogram(path, control, mask_threshold),
+        )
         task.setProperty("image_id", image_id)
         task.finished.connect(self._on_finished)
         task.failed.connect(self._on_failed)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from mammogan_core import catalogue_queries as cq
+from mammogan_core.extraction.catalogue_io import stored_params
 
 from .canvas import MammogramCanvas
 from .loader import ImageLoader
@@ -174,7 +175,9 @@ class MammogramViewer(QWidget):
         self.image_list.blockSignals(False)
         self.status.setText(f"Loading {rec['image_key']}…")
         self._record = rec
-        self.loader.load(image_id, rec["full_path"])
+        # the overlay shows the mask the workspace's extraction used
+        threshold = stored_params(self.ws).breast_threshold
+        self.loader.load(image_id, rec["full_path"], threshold)
 
     def _on_loaded(self, image_id: int, result: dict) -> None:
         if self.ws is None or image_id != self.image_id:

@@ -35,6 +35,12 @@ def _conflict(stored_json: str | None, done: int, params: ExtractParams) -> str 
     return f"{done} images were extracted with other parameters ({diff})"
 
 
+def stored_params(ws: Workspace) -> ExtractParams:
+    """The parameters of the workspace's extraction; the defaults before the first one."""
+    row = ws.query(_STORED_SQL, (META_KEY,))
+    return ExtractParams.from_dict(json.loads(row[0][0])) if row else ExtractParams()
+
+
 def parameter_conflict(ws: Workspace, params: ExtractParams) -> str | None:
     """Why `params` cannot simply continue this workspace's extraction (images were extracted
     with other parameters), or None. The GUI asks about redoing before it starts."""
