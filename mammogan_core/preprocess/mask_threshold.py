@@ -13,7 +13,7 @@ Triangle on the background peak, with Otsu only to say which peak is the backgro
   can be the tallest. The background is on the dark side of the Otsu split, and the darkest
   major peak there: the peak is the first bin with at least half the tallest count below
   Otsu's threshold (the triangle then walks over the rest of that peak to its foot).
-Both run on a 256-bin histogram of the mask's sampled grid (about 65K values): microseconds.
+Both run on a 256-bin histogram of the mask's sampled grid (about 65K values): about a millisecond.
 """
 
 from __future__ import annotations
