@@ -19,8 +19,8 @@ from .events import Event, Finished, Log
 from .runner import drive
 from .workspace import Workspace
 
-# resources/demo.json: 40 images, and a widened tiny preset for 300 epochs on their ~25
-# training lesions (under a minute on 2 CPU cores).
+# resources/demo.json: 40 images and the training preset (`cpu`: 300 epochs on their ~25
+# training lesions, a few minutes on 2 CPU cores).
 SETTINGS: dict[str, Any] = json.loads(
     resources.files("mammogan_resources").joinpath("demo.json").read_text(encoding="utf-8")
 )
@@ -89,7 +89,7 @@ def demo_steps(
         )
         control.check()
         if train:
-            yield Log("4/4 training the tiny DCGAN preset on the CPU")
+            yield Log(f"4/4 training the {SETTINGS['train_preset']} DCGAN preset")
             yield from _forward(_train_step(ws, control, seed, train_epochs), results, "train")
         if not control.stop_requested:
             with ws.transaction() as conn:
@@ -103,7 +103,7 @@ def demo_steps(
 
 
 def _train_step(ws: Workspace, control: Control, seed: int, epochs: int | None) -> Iterator[Event]:
-    """Train the tiny preset, or resume the demo's interrupted run, or skip a finished one."""
+    """Train the demo's preset, or resume the demo's interrupted run, or skip a finished one."""
     from .errors import InputError
     from .training import preset_config, train
     from .training.runs import find_checkpoint, list_runs
@@ -119,15 +119,7 @@ def _train_step(ws: Workspace, control: Control, seed: int, epochs: int | None) 
             resume = runs[-1]["id"]
         except InputError:  # killed before its first checkpoint: start again
             resume = None
-    # an epoch of the demo is only a couple of steps: checkpoint every few dozen
-    config = preset_config(
-        SETTINGS["train_preset"],
-        seed=seed,
-        epochs=epochs or SETTINGS["train_epochs"],
-        checkpoint_every=SETTINGS["checkpoint_every_epochs"],
-        # twice the tiny width and a faster rate: recognisable masses within a minute or so
-        **SETTINGS["train_overrides"],
-    )
+    config = preset_config(SETTINGS["train_preset"], seed=seed, epochs=epochs)
     yield from train(ws, None if resume else config, control, resume=resume)
 
 

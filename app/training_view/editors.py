@@ -163,6 +163,8 @@ def make_editor(type_hint: str, spec: FieldSpec, changed: Callable[[], None]) ->
         return _optional_combo(changed)
     if hint == "tuple[str,...]|None":
         checks = CheckList(changed)
+        if spec.choices:  # a fixed list; otherwise the form fills it from the workspace
+            checks.set_names(list(spec.choices))
         return Editor(checks, checks.get, checks.set)
     # str: a fixed choice, or free text (with suggestions)
     return _combo(spec.choices, changed, editable=spec.editable or not spec.choices)

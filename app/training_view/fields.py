@@ -43,6 +43,12 @@ FIELDS: dict[str, FieldSpec] = {
     "lesion_types": FieldSpec(
         "Lesion types", "Data", "Train on these lesion types (all ticked = every type)"
     ),
+    "pathology": FieldSpec(
+        "Pathology",
+        "Data",
+        "Train on lesions of these pathologies (all ticked = every lesion)",
+        choices=("benign", "malignant", "unknown"),
+    ),
     "split": FieldSpec("Split", "Data", "Train on this split of the patches"),
     "flip_h": FieldSpec("Flip left-right", "Data", "Random horizontal flips of real patches"),
     "flip_v": FieldSpec("Flip up-down", "Data", "Random vertical flips of real patches"),
@@ -140,9 +146,11 @@ FIELDS: dict[str, FieldSpec] = {
 }
 
 PRESET_NOTES = {
-    "alyafi2020": "The paper's recipe: β1 = 0, real labels 0.7–1, StepLR decay, 100 epochs.",
+    "alyafi2020": "The paper's recipe on masses: β1 = 0, real labels 0.7–1, StepLR decay, fp32, "
+    "100 epochs.",
     "dcgan": "Classic DCGAN (Radford et al.): β1 = 0.5, hard labels, constant rates.",
-    "tiny": "A narrow model for CPU demos and tests: minutes, not hours.",
+    "cpu": "A narrow model that learns lesions on a CPU in minutes (the demo's).",
+    "tiny": "For tests only: the smallest model; its samples stay grey.",
 }
 
 

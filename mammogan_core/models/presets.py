@@ -48,7 +48,9 @@ MODEL_PRESETS: dict[str, ModelSpec] = {
         g_act="relu",
         d_kernel=4,
     ),
-    # The seed's shape, narrow: CPU tests and the demo.
+    # The seed's shape, narrow: the demo and CPU training.
+    "cpu": ModelSpec("cpu", nz=32, ngf=8, ndf=8, g_mult=(10, 8, 4, 2, 1), d_mult=(1, 2, 4, 8, 10)),
+    # Narrower still: tests only.
     "tiny": ModelSpec(
         "tiny", nz=32, ngf=4, ndf=4, g_mult=(10, 8, 4, 2, 1), d_mult=(1, 2, 4, 8, 10)
     ),

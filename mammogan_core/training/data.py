@@ -17,24 +17,42 @@ from .config import TrainConfig
 
 
 def select_patch_ids(ws: Workspace, config: TrainConfig) -> list[int]:
-    sql = "SELECT id FROM patches WHERE label = ?"
+    # the pathology is the finding's: a patch without a finding (normal tissue) has none
+    sql = "SELECT p.id FROM patches p LEFT JOIN findings f ON f.id = p.finding_id WHERE p.label = ?"
     params: list[Any] = [config.label]
-    if config.lesion_types:
-        sql += f" AND lesion_type IN ({','.join('?' * len(config.lesion_types))})"
-        params += list(config.lesion_types)
+    for column, values in (
+        ("p.lesion_type", config.lesion_types),
+        ("f.pathology", config.pathology),
+    ):
+        if values:
+            sql += f" AND {column} IN ({','.join('?' * len(values))})"
+            params += list(values)
     if config.split is not None:
-        sql += " AND split = ?"
+        sql += " AND p.split = ?"
         params.append(config.split)
-    return [int(r[0]) for r in ws.query(sql + " ORDER BY id", params)]
+    return [int(r[0]) for r in ws.query(sql + " ORDER BY p.id", params)]
 
 
 def selection(config: TrainConfig, count: int) -> dict[str, Any]:
     return {
         "label": config.label,
         "lesion_types": config.lesion_types and list(config.lesion_types),
+        "pathology": config.pathology and list(config.pathology),
         "split": config.split,
         "count": count,
     }
+
+
+def describe_selection(config: TrainConfig) -> str:
+    """The selection in words, e.g. 'lesion patches of type mass, pathology malignant, in split
+    train'."""
+    parts = [
+        f"{name} {' or '.join(values)}"
+        for name, values in (("of type", config.lesion_types), ("pathology", config.pathology))
+        if values
+    ]
+    where = f"in split {config.split}" if config.split else "in any split"
+    return f"{config.label} patches " + ", ".join([*parts, where])
 
 
 def load_patches(
@@ -46,9 +64,8 @@ def load_patches(
     sel = selection(config, len(ids))
     if not ids:
         raise InputError(
-            f"no patches match the selection (label={config.label!r}, lesion_types="
-            f"{sel['lesion_types']}, split={config.split!r}); extract patches first or change "
-            "the selection",
+            f"no patches match the selection ({describe_selection(config)}); extract patches "
+            "first or change the selection",
             ws.root,
         )
     pixels = torch.from_numpy(ws.patch_pixels(ids, "uint8"))

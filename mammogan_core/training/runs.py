@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import platform
 import re
+import shlex
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -135,12 +136,20 @@ def set_status(ws: Workspace, run_id: str, status: str) -> None:
 
 def list_runs(ws: Workspace) -> list[dict[str, Any]]:
     """Training runs, oldest first: id, status, step, created_at, updated_at, config (the
-    TrainConfig dict). A 'running' run whose process is gone has status 'interrupted'."""
+    TrainConfig dict), warnings (a list of strings). A 'running' run whose process is gone has
+    status 'interrupted'."""
     rows = ws.query(
-        "SELECT id, status, step, created_at, updated_at, config FROM runs WHERE kind='train' "
-        "ORDER BY created_at, id"
+        "SELECT id, status, step, created_at, updated_at, config, warnings FROM runs "
+        "WHERE kind='train' ORDER BY created_at, id"
     )
-    out = [{**dict(r), "config": json.loads(r["config"] or "{}")} for r in rows]
+    out = [
+        {
+            **dict(r),
+            "config": json.loads(r["config"] or "{}"),
+            "warnings": json.loads(r["warnings"] or "[]"),
+        }
+        for r in rows
+    ]
     for run in out:
         if run["status"] == "running" and is_alive(_owner(ws, run["id"])) is False:
             run["status"] = "interrupted"
@@ -206,3 +215,34 @@ def steps_per_epoch(ws: Workspace, run_id: str) -> int:
         return int(read_run_config(ws, run_id).get("steps_per_epoch") or 0)
     except InputError:  # a damaged config.json: epochs are shown as 0
         return 0
+
+
+def add_warning(ws: Workspace, run_id: str, text: str) -> None:
+    """Append a warning to the run's record (`runs.warnings`, a JSON list of strings)."""
+    with ws.transaction() as conn:
+        row = conn.execute("SELECT warnings FROM runs WHERE id=?", (run_id,)).fetchone()
+        listed = json.loads(row[0] or "[]") if row else []
+        conn.execute(
+            "UPDATE runs SET warnings=?, updated_at=? WHERE id=?",
+            (json.dumps([*listed, text]), utc_now(), run_id),
+        )
+
+
+def resume_command(ws: Workspace, run_id: str) -> str:
+    """The command line that continues a stopped or interrupted run."""
+    return shlex.join(["mammogan", "train", "--workspace", str(ws.root), "--resume", run_id])
+
+
+def unfinished_twins(ws: Workspace, config: TrainConfig) -> list[dict[str, Any]]:
+    """Stopped or interrupted runs with the same schedule as `config` (newest first)."""
+    twins = []
+    for run in reversed(list_runs(ws)):
+        if run["status"] not in ("stopped", "interrupted"):
+            continue
+        try:
+            same = TrainConfig.from_dict(run["config"]).schedule_hash() == config.schedule_hash()
+        except (InputError, TypeError):  # a config of another version: not comparable
+            same = False
+        if same:
+            twins.append(run)
+    return twins

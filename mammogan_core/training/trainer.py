@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +15,7 @@ from ..events import CheckpointSaved, Event, Finished, Log, Progress, SampleGrid
 from ..workspace import Workspace
 from . import runs
 from .checkpoints import CheckpointFolder, global_rng_state, set_global_rng_state
+from .collapse import collapse_reason
 from .config import TrainConfig
 from .data import grid, load_patches, to_uint8, write_png
 from .devices import DistInfo, dist_from_env, init_distributed, resolve_device, speed_plan
@@ -107,10 +109,15 @@ class _Session:
         self.ckpts = CheckpointFolder(self.folder / "checkpoints", cfg.keep_last, cfg.best_mode)
         self.step, self.real_label, self.ckpt_step, self.last_ckpt = 0, 1.0, -1, None
         self.paused_s = 0.0
+        self.losses: dict[str, float] = {}  # the latest window's, for the progress line
+        self.warnings: list[str] = []  # this session's, also stored in the run's record
+        self.last_samples: torch.Tensor | None = None  # the latest fake grid's, full size
         self.metric_rows: list[tuple[str, float, int]] = []
         self.windows = MetricsWindows(self.device, images_per_step)
         if self.resume:
             yield from self._restore()
+        elif self.main:
+            yield from self._mention_unfinished_twins()
         self.start_step = self.step
         if self.main:
             runs.start_run(self.ws, self.run_id, self._info(selection), fresh=not self.resume)
@@ -165,9 +172,26 @@ class _Session:
         self.step, self.real_label = int(payload["step"]), float(payload["real_label"])
         self.ckpt_step, self.last_ckpt, self.ckpts.best = self.step, path, payload.get("best")
         self.windows.ema = dict(payload.get("ema", {}))
+        if self.step > self.total:
+            raise InputError(
+                f"run {self.resume} has already trained {self.step} steps "
+                f"({self.step / self.spe:.3g} epochs); resume it with --epochs "
+                f"{math.ceil(self.step / self.spe)} or more, not {self.config.epochs}"
+            )
         if self.main:
             runs.drop_metrics_after(self.ws, self.resume, self.step)
         yield Log(f"resumed {self.resume} from step {self.step} ({path.name})")
+
+    def _mention_unfinished_twins(self) -> Iterator[Event]:
+        """A fresh run with the settings of a stopped one is often meant as its resumption:
+        say how to resume that one (the new run still starts: a second run is never wrong)."""
+        for twin in runs.unfinished_twins(self.ws, self.config)[:1]:
+            yield Log(
+                f"run {twin['id']} has these settings and was {twin['status']} at step "
+                f"{twin['step']}; this starts a new run. To continue that one instead: "
+                f"{runs.resume_command(self.ws, twin['id'])}",
+                "warning",
+            )
 
     # ------------------------------------------------------------------ loop
     def _loop(self) -> Iterator[Event]:
@@ -191,7 +215,7 @@ class _Session:
                 if self.step % cfg.metrics_every == 0 or self.step == self.total:
                     self._close_window()
                     yield from self._emit(wait=False)
-                    yield Progress(self.step, self.total, unit="steps")
+                    yield Progress(self.step, self.total, self._loss_text(), unit="steps")
                 if self.step % self.spe == 0:  # after the window closed: it reports the lr it used
                     engine.sched_d.step()
                     engine.sched_g.step()
@@ -211,6 +235,7 @@ class _Session:
             yield from self._checkpoint()
         if self.step % cfg.sample_every != 0:
             yield self._fake_grid()
+        yield from self._check_collapse()
         if self.main:
             runs.set_status(self.ws, self.run_id, status)
         seconds = time.perf_counter() - t_start - self.paused_s
@@ -226,6 +251,12 @@ class _Session:
                 "images_per_s": round(done / max(seconds, 1e-9), 1),
                 "device": str(self.device),
                 "status": status,
+                "warnings": self.warnings,
+                **(
+                    {"resume_command": runs.resume_command(self.ws, self.run_id)}
+                    if status == "stopped"
+                    else {}
+                ),
             }
         )
 
@@ -276,11 +307,31 @@ class _Session:
             )
             self.engine.compile_error = None
         for w in self.windows.ready(wait):
+            self.losses = w.values
             yield StepMetrics(w.step, w.epoch, w.values)
             self.metric_rows += [(k, v, w.step) for k, v in w.values.items()]
 
+    def _loss_text(self) -> str:
+        v = self.losses
+        return f"loss D {v['loss_d']:.3f} G {v['loss_g']:.3f}" if v else ""
+
     def _fake_grid(self) -> SampleGrid:
-        return self._grid(grid(to_uint8(self.engine.sample(self.fixed_noise))), "fake")
+        self.last_samples = self.engine.sample(self.fixed_noise)
+        return self._grid(grid(to_uint8(self.last_samples)), "fake")
+
+    def _check_collapse(self) -> Iterator[Event]:
+        """At the end of a session (finished or stopped): early grids of a healthy run are
+        flat too, before G has learned anything."""
+        reason = None if self.last_samples is None else collapse_reason(self.last_samples)
+        if reason:
+            text = (
+                f"step {self.step}: the generator's samples have collapsed: {reason}. "
+                "Train longer, lower the learning rates or use a wider preset (cpu on a CPU)"
+            )
+            self.warnings.append(text)
+            if self.main:
+                runs.add_warning(self.ws, self.run_id, text)
+            yield Log(text, "warning")
 
     def _grid(self, image: torch.Tensor, kind: str) -> SampleGrid:
         arr = image.numpy()

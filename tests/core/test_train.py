@@ -274,3 +274,57 @@ def test_run_history_replays_the_recorded_metrics(shared) -> None:
     assert steps_per_epoch(workspace, run) == 5
     assert [(h.step, h.epoch) for h in history] == [(m.step, m.epoch) for m in live]
     assert history[-1].values["loss_g"] == pytest.approx(live[-1].values["loss_g"])
+
+
+def test_a_stopped_run_says_how_to_resume_and_a_twin_run_points_to_it(workspace) -> None:
+    add_lesions(workspace, 16)
+    stopped = run_all(workspace, tiny(), stop_at=2)[-1].summary
+    assert stopped["status"] == "stopped"
+    assert stopped["resume_command"] == (
+        f"mammogan train --workspace {workspace.root} --resume {stopped['run']}"
+    )
+    twin = run_all(workspace, tiny(epochs=3))  # epochs may differ: the same schedule
+    said = [e.message for e in twin if isinstance(e, Log) and e.level == "warning"]
+    assert any(stopped["run"] in w and stopped["resume_command"] in w for w in said)
+    assert twin[-1].summary["run"] != stopped["run"]  # it still starts a new run
+    assert "resume_command" not in twin[-1].summary
+    other = run_all(workspace, tiny(seed=1, epochs=1))  # other settings: nothing to say
+    assert not [e for e in other if isinstance(e, Log) and stopped["run"] in e.message]
+
+
+def test_resuming_with_fewer_epochs_than_done_is_refused(workspace) -> None:
+    add_lesions(workspace, 16)  # 2 steps per epoch
+    run = run_all(workspace, tiny(epochs=3))[-1].summary["run"]
+    with pytest.raises(InputError, match=r"already trained 6 steps \(3 epochs\).*--epochs 3 or"):
+        run_all(workspace, tiny(epochs=2), resume=run)
+    row = workspace.query("SELECT status, step, config FROM runs WHERE id=?", (run,))[0]
+    assert (row["status"], row["step"], json.loads(row["config"])["epochs"]) == ("finished", 6, 3)
+
+
+def test_progress_shows_the_latest_losses(shared) -> None:
+    _, events = shared
+    last = [e for e in events if isinstance(e, StepMetrics)][-1].values
+    message = [e for e in events if isinstance(e, Progress)][-1].message
+    assert message == f"loss D {last['loss_d']:.3f} G {last['loss_g']:.3f}"
+
+
+def test_a_collapsed_generator_is_a_warning_in_the_log_and_the_run_record(
+    workspace, monkeypatch
+) -> None:
+    from mammogan_core.training.runs import list_runs
+    from mammogan_core.training.step import GanStep
+
+    add_lesions(workspace, 16)
+    # a 2-step run's samples are flat indeed: stand in a varied and a constant generator
+    varied = torch.rand(64, 1, 128, 128, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    monkeypatch.setattr(GanStep, "sample", lambda self, noise: varied)
+    healthy = run_all(workspace, tiny(epochs=1))
+    assert not [e for e in healthy if isinstance(e, Log) and "collapsed" in e.message]
+    monkeypatch.setattr(GanStep, "sample", lambda self, noise: torch.zeros(len(noise), 1, 128, 128))
+    events = run_all(workspace, tiny(epochs=1, sample_every=1))
+    said = [e.message for e in events if isinstance(e, Log) and e.level == "warning"]
+    assert len([w for w in said if "collapsed" in w]) == 1  # at the end, not at every grid
+    assert "near-constant images" in said[0] and said[0].startswith("step 2:")
+    assert events[-1].summary["warnings"] == said
+    records = {r["id"]: r["warnings"] for r in list_runs(workspace)}
+    assert records == {healthy[-1].summary["run"]: [], events[-1].summary["run"]: said}

@@ -12,7 +12,7 @@ from ...training import PRESETS, load_config_file, preset_config, train
 from ...training.runs import stored_train_config
 from ...workspace import Workspace
 from ..main import require_workspace
-from ..values import lesion_types
+from ..values import lesion_types, pathologies
 
 NAME = "train"
 HELP = "train the DCGAN on the workspace's lesion patches, or resume a run (--resume RUN)"
@@ -24,7 +24,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--preset",
         choices=sorted(PRESETS),
         default=None,
-        help="hyperparameter preset (default alyafi2020, the paper's recipe; tiny: CPU demo)",
+        help="hyperparameter preset: alyafi2020 (default) the paper's recipe on mass patches; "
+        "dcgan the classic DCGAN; cpu learns lesions on a CPU in minutes (the demo's); "
+        "tiny is for tests only (its samples stay grey)",
     )
     p.add_argument(
         "--config", metavar="FILE.json", help="a TrainConfig as JSON (a run's config.json works)"
@@ -36,7 +38,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--lesion-types",
         metavar="T1,T2",
-        help="only these finding types, e.g. mass,calcification (default: every type)",
+        help="only these finding types, e.g. mass,calcification, or all (default: the "
+        "preset's; alyafi2020 trains on masses)",
+    )
+    p.add_argument(
+        "--pathology",
+        metavar="P1,P2",
+        help="only lesions of these pathologies: benign, malignant, unknown (comma list), or "
+        "all (the default)",
     )
     p.add_argument("--split", help="patch split to train on (default train; 'all' for every split)")
     p.add_argument("--seed", type=int)
@@ -66,7 +75,8 @@ def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
             epochs=args.epochs,
             batch_size=args.batch_size,
             device=args.device,
-            lesion_types=lesion_types(args.lesion_types),
+            lesion_types=None if args.lesion_types == "all" else lesion_types(args.lesion_types),
+            pathology=None if args.pathology == "all" else pathologies(args.pathology),
             seed=args.seed,
             amp=args.amp,
             compile=args.compile,
@@ -75,8 +85,19 @@ def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
             sample_every=args.sample_every,
             split=None if args.split == "all" else args.split,
         )
-        if args.split == "all":
-            config = replace(config, split=None)  # with_() skips None values
+        # "all" lifts a filter the base configuration has; with_() skips None values
+        config = replace(
+            config,
+            **{
+                name: None
+                for name, text in (
+                    ("split", args.split),
+                    ("lesion_types", args.lesion_types),
+                    ("pathology", args.pathology),
+                )
+                if text == "all"
+            },
+        )
         yield from train(ws, config, control, resume=args.resume)
     finally:
         ws.close()
