@@ -102,6 +102,7 @@ def breast_mask(
     if threshold is not None:
         fg = sample > threshold
     else:
+        sample = np.ascontiguousarray(sample)  # read three times: gather the grid once
         lowest = auto_threshold(sample) if sample.size else None
         if lowest is None:  # one grey level: all background
             return BreastMask(np.zeros(sample.shape, bool), factor, shape)

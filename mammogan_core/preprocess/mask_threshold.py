@@ -26,13 +26,17 @@ BINS = 256
 def histogram(sample: np.ndarray) -> tuple[np.ndarray, float, float]:
     """Counts of `sample` in at most BINS bins from its minimum, and (lo, bin width).
     Integer images get integer-wide bins, so a bin edge never splits one grey level."""
-    lo, hi = float(sample.min()), float(sample.max())
+    lo, hi = sample.min(), sample.max()
     if sample.dtype.kind in "ui":
-        width = float(max(1, -(-int(hi - lo + 1) // BINS)))
-    else:
-        width = (hi - lo) / BINS or 1.0
+        width = max(1, -(-(int(hi) - int(lo) + 1) // BINS))
+        # one count per grey level (a bincount: no float copy), then summed into bins
+        levels = np.bincount((sample.astype(np.int64, copy=False) - int(lo)).ravel())
+        counts = np.zeros(BINS * width)
+        counts[: len(levels)] = levels
+        return counts.reshape(BINS, width).sum(axis=1), float(lo), float(width)
+    width = (float(hi) - float(lo)) / BINS or 1.0
     index = np.minimum(((sample - lo) / width).astype(np.int64), BINS - 1)
-    return np.bincount(index.ravel(), minlength=BINS).astype(np.float64), lo, width
+    return np.bincount(index.ravel(), minlength=BINS).astype(np.float64), float(lo), width
 
 
 def otsu_bin(counts: np.ndarray) -> int:
