@@ -6,7 +6,8 @@ from a worker thread; neither needs to know which operation is running.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
@@ -62,11 +63,37 @@ class CheckpointSaved:
     path: str
 
 
+class Result:
+    """Base of an operation's typed result (a frozen dataclass): the GUI reads attributes, the
+    CLI prints `to_dict()` as its --json object. Nested results, tuples and paths become JSON."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Result):
+        return value.to_dict()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, PurePath):
+        return str(value)
+    return value
+
+
 @dataclass(frozen=True)
 class Finished:
-    """The last event: the operation's results (the CLI's --json summary)."""
+    """The last event: the operation's results, a `Result` (or a plain dict where an operation
+    has no result type yet)."""
 
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: Result | dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The results as the CLI's --json object."""
+        s = self.summary
+        return s.to_dict() if isinstance(s, Result) else dict(s)
 
 
 Event = Progress | Log | ItemError | StepMetrics | SampleGrid | CheckpointSaved | Finished

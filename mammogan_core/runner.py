@@ -17,5 +17,5 @@ def drive(
         if on_event is not None:
             on_event(event)
         if isinstance(event, Finished):
-            summary = dict(event.summary)
+            summary = event.as_dict()
     return summary
