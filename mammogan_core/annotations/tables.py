@@ -81,7 +81,9 @@ def read_table(path: str | Path, required: Sequence[str], what: str) -> Table:
     start = reader.line_num + 1
     for record in reader:
         if any(v.strip() for v in record):
-            rows.append((start, {c: v.strip() for c, v in zip(columns, record)}))
+            # a short row (a cell missing at its end) reads as empty cells, not missing keys
+            values = [v.strip() for v in record] + [""] * (len(columns) - len(record))
+            rows.append((start, dict(zip(columns, values))))
         start = reader.line_num + 1  # a quoted field may span lines (CBIS paths end in "\n")
     return Table(path, columns, rows)
 

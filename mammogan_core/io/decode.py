@@ -126,6 +126,12 @@ def _decode(ds: Dataset, path: Path, *, view_only: bool) -> tuple[np.ndarray, fl
             arr, top = pixel_array(ds, index=index), None
     except Exception as exc:  # plugins raise many kinds on damaged data
         raise ImageReadError(f"cannot decode pixel data ({syntax.name}): {exc}", path) from exc
+    except BaseException as exc:
+        # Rust plugins (pyo3) panic on some damaged streams: a PanicException is a
+        # BaseException, and would otherwise end the whole batch
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise ImageReadError(f"cannot decode pixel data ({syntax.name}): {exc}", path) from exc
     return _to_grey(arr, path), top
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,15 +64,18 @@ _PLAIN_BITS = {"1": 1, "L": 8, "P": 8, "LA": 8, "RGB": 8, "RGBA": 8, "CMYK": 8, 
 @contextmanager
 def open_plain(path: Path) -> Iterator[PIL.Image.Image]:
     """PIL.Image.open for the plain formats; a header claiming a decompression-bomb size (pillow
-    warns, or raises an error that is no OSError) is an ImageReadError before any decode."""
+    warns, or raises an error that is no OSError) is an ImageReadError before any decode, and
+    so is a header pillow warns about ("Tag data larger than file": a truncated TIFF)."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", PIL.Image.DecompressionBombWarning)
+            warnings.simplefilter("error")
             im = PIL.Image.open(path, formats=PLAIN_FORMATS)
     except (PIL.Image.DecompressionBombError, PIL.Image.DecompressionBombWarning) as exc:
         raise ImageReadError(
             f"image too large to be a mammogram: corrupt header? ({exc})", path
         ) from None
+    except Warning as exc:
+        raise ImageReadError(f"corrupt image file ({exc})", path) from None
     with im:
         yield im
 
@@ -106,10 +111,10 @@ def open_dicom(
     defer_pixels: large values (pixel data) are left in the file, their offset and length known
     (for pixel_check), instead of being read (header_only False) or skipped (True)."""
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, _BoundedReader(path) as fh:
             warnings.simplefilter("always")
             ds = pydicom.dcmread(
-                path,
+                fh,
                 stop_before_pixels=header_only and not defer_pixels,
                 defer_size=DEFER_BYTES if defer_pixels else None,
                 force=forced,
@@ -125,6 +130,21 @@ def open_dicom(
         # Files without a preamble usually lack file meta too: use what the parser found.
         ds.file_meta.TransferSyntaxUID = _syntax_from_encoding(ds)
     return ds
+
+
+class _BoundedReader(io.BufferedReader):
+    """A file whose read(n) never asks for more than what is left: pydicom reads a value with
+    the length its header gives, and Python allocates that length up front, so one damaged
+    length field would cost 4 GB of memory (seen in fuzzed files)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(io.FileIO(path, "rb"))
+        self._size = os.fstat(self.fileno()).st_size
+
+    def read(self, n: int | None = -1) -> bytes:
+        if n is not None and n > 0:
+            n = min(n, max(0, self._size - self.tell()))
+        return super().read(n)
 
 
 def _syntax_from_encoding(ds: Dataset) -> UID:
@@ -149,9 +169,12 @@ def read_header(path: str | Path, *, check_pixels: bool = False) -> ImageHeader:
             "no image in the DICOM file (no Rows/Columns: truncated or not an image)", path
         )
     header = dicom_header(ds, path)
-    if check_pixels and (
-        problem := size_problem(header.rows, header.cols) or dicom_pixel_problem(ds, path)
-    ):
+    if not check_pixels:
+        return header
+    if header.rows is None or header.cols is None:
+        raise ImageReadError("unreadable Rows/Columns in the DICOM header (corrupt file)", path)
+    problem = size_problem(header.rows, header.cols) or dicom_pixel_problem(ds, path)
+    if problem:
         raise ImageReadError(problem, path)
     return header
 
@@ -208,7 +231,7 @@ def dicom_header(ds: Dataset, path: Path) -> ImageHeader:
         window_center=_first(attrs, "WindowCenter", float),
         window_width=_first(attrs, "WindowWidth", float),
         transfer_syntax=UID(syntax).name if syntax else None,
-        patient_id=_first({"id": _simple(ds.get("PatientID"))}, "id", str),  # kept out of attrs
+        patient_id=_first({"id": _simple(_value(ds, "PatientID"))}, "id", str),  # not in attrs
         study_uid=_first(attrs, "StudyInstanceUID", str),
         series_uid=_first(attrs, "SeriesInstanceUID", str),
         sop_instance_uid=_first(attrs, "SOPInstanceUID", str),
@@ -233,10 +256,21 @@ def simple_attributes(ds: Dataset) -> dict[str, Any]:
             # pydicom's conversion costs ~10 us an element: these VRs are plain ASCII.
             value = _ascii(elem.value, vr)
         else:
-            value = _simple(ds[tag].value)
+            try:
+                value = _simple(ds[tag].value)
+            except Exception:  # pydicom cannot convert a damaged element: skip it
+                continue
         if value is not None:
             out[keyword] = value
     return out
+
+
+def _value(ds: Dataset, keyword: str) -> Any:
+    """An element's value; None when absent or when pydicom cannot convert it (damaged)."""
+    try:
+        return ds.get(keyword)
+    except Exception:  # an unknown VR, a wrong length: pydicom raises several kinds
+        return None
 
 
 def _ascii(raw: bytes, vr: str) -> str | int | float | None:

@@ -47,6 +47,10 @@ def dicom_pixel_problem(ds: Dataset, path: Path) -> str | None:
     if elem is None:
         return "no pixel data in the DICOM file (not an image, or truncated)"
     syntax = ds.file_meta.get("TransferSyntaxUID")
+    try:
+        encapsulated = syntax is not None and syntax.is_encapsulated
+    except ValueError:  # pydicom: "UID is not a transfer syntax"
+        return f"unknown transfer syntax {syntax!r}: cannot be decoded"
     # A deflated file's offsets are in the inflated stream: only what was read can be judged.
     raw = isinstance(elem, RawDataElement)
     deferred = raw and elem.value is None and syntax != DeflatedExplicitVRLittleEndian
@@ -54,7 +58,7 @@ def dicom_pixel_problem(ds: Dataset, path: Path) -> str | None:
     length = elem.length if raw else len(value)
     if raw and elem.value is None and not deferred:
         return None
-    if length == _UNDEFINED or (syntax is not None and syntax.is_encapsulated):
+    if length == _UNDEFINED or encapsulated:
         if deferred:
             with open(path, "rb") as fh:
                 fh.seek(elem.value_tell)
@@ -81,7 +85,7 @@ def _int(ds: Dataset, keyword: str, default: int | None = None) -> int | None:
     try:
         value = ds.get(keyword, default)
         return default if value is None or value == "" else int(value)
-    except (TypeError, ValueError):
+    except Exception:  # a damaged element pydicom cannot convert
         return default
 
 
