@@ -109,7 +109,6 @@ class _Session:
         self.ckpts = CheckpointFolder(self.folder / "checkpoints", cfg.keep_last, cfg.best_mode)
         self.step, self.real_label, self.ckpt_step, self.last_ckpt = 0, 1.0, -1, None
         self.paused_s = 0.0
-        self.losses: dict[str, float] = {}  # the latest window's, for the progress line
         self.warnings: list[str] = []  # this session's, also stored in the run's record
         self.last_samples: torch.Tensor | None = None  # the latest fake grid's, full size
         self.metric_rows: list[tuple[str, float, int]] = []
@@ -215,7 +214,7 @@ class _Session:
                 if self.step % cfg.metrics_every == 0 or self.step == self.total:
                     self._close_window()
                     yield from self._emit(wait=False)
-                    yield Progress(self.step, self.total, self._loss_text(), unit="steps")
+                    yield Progress(self.step, self.total, unit="steps")
                 if self.step % self.spe == 0:  # after the window closed: it reports the lr it used
                     engine.sched_d.step()
                     engine.sched_g.step()
@@ -307,13 +306,8 @@ class _Session:
             )
             self.engine.compile_error = None
         for w in self.windows.ready(wait):
-            self.losses = w.values
             yield StepMetrics(w.step, w.epoch, w.values)
             self.metric_rows += [(k, v, w.step) for k, v in w.values.items()]
-
-    def _loss_text(self) -> str:
-        v = self.losses
-        return f"loss D {v['loss_d']:.3f} G {v['loss_g']:.3f}" if v else ""
 
     def _fake_grid(self) -> SampleGrid:
         self.last_samples = self.engine.sample(self.fixed_noise)

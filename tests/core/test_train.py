@@ -301,13 +301,6 @@ def test_resuming_with_fewer_epochs_than_done_is_refused(workspace) -> None:
     assert (row["status"], row["step"], json.loads(row["config"])["epochs"]) == ("finished", 6, 3)
 
 
-def test_progress_shows_the_latest_losses(shared) -> None:
-    _, events = shared
-    last = [e for e in events if isinstance(e, StepMetrics)][-1].values
-    message = [e for e in events if isinstance(e, Progress)][-1].message
-    assert message == f"loss D {last['loss_d']:.3f} G {last['loss_g']:.3f}"
-
-
 def test_a_collapsed_generator_is_a_warning_in_the_log_and_the_run_record(
     workspace, monkeypatch
 ) -> None:

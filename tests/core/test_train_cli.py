@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -131,3 +132,112 @@ def test_sigkill_then_resume_completes(ws_path, capsys) -> None:
     summary = json_tail(capsys)
     assert summary["run"] == run_id and summary["steps"] == 18 and summary["epochs"] == 6
     assert 2 <= summary["resumed_from_step"] < 18
+
+
+def add_findings_with_pathology(ws, pathologies: list[str]) -> None:
+    """One image, one mass finding per pathology, one lesion patch of each (catalogue rows as
+    the importer and extractor write them)."""
+    with ws.transaction() as conn:
+        src = conn.execute(
+            "INSERT INTO sources(root, format, imported_at) VALUES ('data', 'generic', 'now')"
+        ).lastrowid
+        image = conn.execute(
+            "INSERT INTO images(source_id, image_key, path) VALUES (?, 'img', 'img.dcm')", (src,)
+        ).lastrowid
+        finding_ids = [
+            conn.execute(
+                "INSERT INTO findings(image_id, finding_type, pathology, geometry_kind, geometry, "
+                "source_row) VALUES (?, 'mass', ?, 'box', '{}', ?)",
+                (image, pathology, f"row{i}"),
+            ).lastrowid
+            for i, pathology in enumerate(pathologies)
+        ]
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (len(pathologies), 128, 128), dtype=np.uint8)
+    rows = [
+        {
+            "label": "lesion",
+            "lesion_type": "mass",
+            "split": "train",
+            "finding_id": f,
+            "image_id": image,
+        }
+        for f in finding_ids
+    ]
+    ws.add_patches(pixels, rows)
+
+
+def test_pathology_filter_selects_through_the_findings(workspace, capsys) -> None:
+    add_findings_with_pathology(workspace, ["benign"] * 3 + ["malignant"] * 5 + ["unknown"])
+    ws = str(workspace.root)
+    base = [*TRAIN, "--workspace", ws, "--epochs", "1"]
+    counts = {}
+    for flag in ("malignant", "benign,unknown", "all"):
+        assert run_cli([*base, "--pathology", flag]).exit_code == 0
+        run = json_tail(capsys)["run"]
+        info = json.loads((workspace.runs_dir / run / "config.json").read_text())
+        counts[flag] = (info["selection"]["count"], info["selection"]["pathology"])
+    assert counts == {
+        "malignant": (5, ["malignant"]),
+        "benign,unknown": (4, ["benign", "unknown"]),
+        "all": (9, None),
+    }
+    assert run_cli([*base, "--pathology", "malign"]).exit_code == 2
+    assert "--pathology: unknown pathology malign; give a comma list of benign, malignant" in (
+        capsys.readouterr().err
+    )
+
+
+def test_alyafi2020_trains_on_masses_in_fp32_unless_told_otherwise() -> None:
+    from mammogan_core.training import preset_config
+
+    paper = preset_config("alyafi2020")
+    assert (paper.lesion_types, paper.pathology, paper.amp) == (("mass",), None, "off")
+    assert preset_config("dcgan").lesion_types is None  # the app's default: every type
+
+
+def test_resume_with_fewer_epochs_than_done_exits_2_with_the_numbers(ws_path, capsys) -> None:
+    assert run_cli([*TRAIN, "--workspace", ws_path, "--epochs", "2"]).exit_code == 0
+    run = json_tail(capsys)["run"]  # 40 patches / batch 16: 3 steps per epoch
+    assert (
+        run_cli([*TRAIN, "--workspace", ws_path, "--resume", run, "--epochs", "1"]).exit_code == 2
+    )
+    err = capsys.readouterr().err
+    assert f"run {run} has already trained 6 steps (2 epochs)" in err
+    assert "--epochs 2 or more, not 1" in err
+    with Workspace.open(ws_path) as ws:
+        (row,) = ws.query("SELECT status, step, config FROM runs WHERE id=?", (run,))
+    assert (row["status"], row["step"], json.loads(row["config"])["epochs"]) == ("finished", 6, 2)
+
+
+def test_sigterm_stops_training_marks_it_stopped_and_the_printed_command_resumes(
+    ws_path, capsys
+) -> None:
+    args = ["--workspace", ws_path, "--epochs", "6", "--checkpoint-every", "2"]
+    args += ["--checkpoint-unit", "steps"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mammogan_core", *TRAIN, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    runs_dir = Workspace.open(ws_path)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(runs_dir.runs_dir.glob("*/checkpoints/ckpt_step*.pt")):
+            assert proc.poll() is None and time.monotonic() < deadline, "no checkpoint appeared"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=120)
+        (row,) = runs_dir.query("SELECT id, status, step FROM runs")
+    finally:
+        runs_dir.close()
+    assert proc.returncode == 143, err
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert summary["status"] == "stopped" and summary["steps"] < 18
+    assert (row["status"], row["step"]) == ("stopped", summary["steps"])  # checkpoint written
+    command = shlex.split(summary["resume_command"])
+    assert command == ["mammogan", "train", "--workspace", ws_path, "--resume", row["id"]]
+    assert f"to resume: {summary['resume_command']}" in err
+    assert run_cli([*command[1:], "--json", "--quiet"]).exit_code == 0
+    assert json_tail(capsys)["steps"] == 18
