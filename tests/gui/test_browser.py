@@ -94,7 +94,6 @@ def test_delegate_paints_thumbnails_and_cache_is_bounded(qtbot, browser):
         for i in range(30)
     }
     assert len(grays) > 10  # distinct patches, not one repeated picture
-    browser.grab().save("/tmp/mg/browser.png")
     # scrolling far down and back never lets the cache grow past its bound
     browser.cache.capacity = 200
     for value in range(
@@ -109,7 +108,6 @@ def test_thumbnail_size_slider_relayouts(qtbot, browser):
     before = browser.grid.visualRect(browser.model.index(1, 0)).width()
     browser.size_slider.setValue(160)
     qtbot.waitUntil(lambda: browser.grid.visualRect(browser.model.index(1, 0)).width() > before)
-    browser.grab().save("/tmp/mg/browser_large.png")
 
 
 def test_click_shows_the_patch_detail(qtbot, browser):
@@ -125,4 +123,3 @@ def test_click_shows_the_patch_detail(qtbot, browser):
     with qtbot.waitSignal(browser.open_image) as sig:
         d.open_button.click()
     assert sig.args == [1, (10, 20, 138, 148)]
-    browser.grab().save("/tmp/mg/browser_detail.png")

@@ -77,7 +77,6 @@ def test_import_shows_summary_and_errors_then_extraction_updates_counts(
     assert any("missing.dcm" in c for c in cells)
     qtbot.waitUntil(lambda: panel.import_button.isEnabled())
     assert "<b>3</b> images, <b>2</b> findings" in panel.counts_label.text()
-    main_window.grab().save("/tmp/mg/data_panel_import.png")
 
     panel.normal_spin.setValue(3)
     panel.workers_spin.setValue(1)
@@ -92,7 +91,6 @@ def test_import_shows_summary_and_errors_then_extraction_updates_counts(
     assert f"<b>{s['normal_patches']}</b> normal patches" in panel.counts_label.text()
     assert "Extracted <b>2</b> lesion" in panel.summary_label.text()
     assert not panel.progress.isVisible()
-    main_window.grab().save("/tmp/mg/data_panel_extract.png")
     # the charts count what the catalogue holds
     bars = panel.overview.bars
     assert sum(bars["findings"].opts["height"]) == 2

@@ -123,7 +123,6 @@ def test_live_training_pause_checkpoint_stop_and_resume(qtbot, main_window, pane
         panel.live.curves.buffer.steps[0] < summary["steps"]
     )  # the run's history, then new points
     qtbot.waitUntil(lambda: len(curve.xData) == panel.live.curves.buffer.size, timeout=TIMEOUT)
-    main_window.grab().save("/tmp/train_panel.png")
     with qtbot.waitSignal(task.finished, timeout=TIMEOUT) as done:
         panel.stop_button.click()
     assert done.args[0]["resumed_from_step"] == summary["steps"]
@@ -192,7 +191,6 @@ def test_latent_explorer_interpolates_a_finished_run(qtbot, main_window, ws_path
     qtbot.waitUntil(lambda: all(w.isVisible() for w in shown))
     assert [w.text() for w in shown[1::2]] == ["A", "t = 0.25", "t = 0.50", "t = 0.75", "B"]
     assert "from seed 1" in explorer.caption.text()
-    main_window.grab().save("/tmp/train_panel_latent.png")
     # opening the workspace again shows that last run in the live tab: curves and grids
     assert main_window.open_workspace(ws_path)
     live = panel.live

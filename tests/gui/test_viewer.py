@@ -8,7 +8,6 @@ import json
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsPolygonItem, QGraphicsRectItem
 
 from mammogan_core.io import write_mammogram_dicom
@@ -157,7 +156,6 @@ def test_overlays_window_level_keys_and_corners(qtbot, viewer):
     qtbot.mouseMove(vp, vp.rect().center() + QPoint(5, 5))  # a real move, wherever it was
     qtbot.mouseMove(vp, vp.rect().center())
     qtbot.waitUntil(lambda: "value" in canvas.corner["bl"].text(), timeout=2000)
-    viewer.grab().save("/tmp/mg/viewer.png")
 
 
 def test_focus_box_zooms_on_a_patch(qtbot, viewer):
@@ -168,7 +166,6 @@ def test_focus_box_zooms_on_a_patch(qtbot, viewer):
     (x0, x1), (y0, y1) = viewer.canvas.view.viewRange()
     assert x0 <= 86 and x1 >= 214 and y0 <= 136 and y1 >= 264
     assert viewer.canvas.zoom() > fit_zoom
-    viewer.grab().save("/tmp/mg/viewer_focus.png")
 
 
 def test_an_unreadable_file_is_reported_not_raised(qtbot, viewer, workspace):
@@ -177,7 +174,8 @@ def test_an_unreadable_file_is_reported_not_raised(qtbot, viewer, workspace):
     with qtbot.waitSignal(viewer.loader.failed, timeout=10_000):
         viewer.show_image(2)
     assert "Cannot show image 2" in viewer.status.text()
-    assert QGuiApplication.instance() is not None
+    load(qtbot, viewer, 1)  # the viewer goes on with the next image
+    assert viewer.image_id == 1 and "Cannot show" not in viewer.status.text()
 
 
 def test_browse_panel_opens_a_patch_in_its_mammogram(qtbot, main_window, tmp_path):
@@ -205,7 +203,6 @@ def test_browse_panel_opens_a_patch_in_its_mammogram(qtbot, main_window, tmp_pat
     with qtbot.waitSignal(panel.viewer.image_shown, timeout=10_000) as sig:
         main_window.ctx.show_panel("browse", image_id=2)
     assert sig.args == [2] and panel.viewer.canvas.corner["tl"].text() == "R MLO"
-    main_window.grab().save("/tmp/mg/browse_panel.png")
 
 
 def test_an_image_with_a_finding_without_location_says_so(qtbot, viewer, workspace):
