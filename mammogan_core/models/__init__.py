@@ -2,7 +2,7 @@
 
 build_models(preset, generator=None, nz=..., ngf=..., ndf=...) -> (G, D, ModelSpec)
 MODEL_PRESETS: 'alyafi2020' (the seed, G about 5.4 M parameters), 'dcgan' (classic, the
-               reference benchmark), 'tiny' (CPU tests and the demo)
+               reference benchmark), 'cpu' (the demo's), 'tiny' (tests)
 load_generator_weights(path, preset='alyafi2020') -> Generator (eval mode, CPU); refuses
                anything that is not a plain state dict with InputError
 """

@@ -8,15 +8,20 @@ API (importing this package does not import torch; `train` imports it when calle
         ...
 
     TrainConfig   frozen dataclass with every hyperparameter (see config.py); to_dict/from_dict,
-                  with_(**changes). PRESETS: 'alyafi2020' (the seed), 'dcgan', 'tiny' (CPU demo).
+                  with_(**changes). PRESETS: 'alyafi2020' (the paper: the seed's recipe on
+                  masses, fp32), 'dcgan', 'cpu' (lesions on a CPU in minutes; the demo's),
+                  'tiny' (tests only). Filters: label, lesion_types, pathology, split.
     train(ws, config | None, control, resume: str | None = None) -> Iterator[Event]
                   config None with resume: the run's stored config. A resumed run must share
                   every schedule field (config.RUNTIME_FIELDS may differ, e.g. epochs, device):
-                  a finished run continues with more epochs. A run that another live process
-                  trains is refused (runs.refuse_if_trained_elsewhere).
+                  a finished run continues with more epochs (fewer than done: InputError).
+                  A run that another live process trains is refused
+                  (runs.refuse_if_trained_elsewhere). Each epoch is a shuffled pass over the
+                  patches without replacement (data.EpochOrder).
 
 Events, in order:
-    Log(...)                      device, amp, compile fallback, resume lines
+    Log(...)                      device, amp, compile fallback, resume lines; a warning when
+                  a stopped run has the same settings (with its resume command)
     SampleGrid(step, image, kind='real')   once, 8 x 8 real patches at 64 px (uint8, 512 x 512)
     StepMetrics(step, epoch, values)       every `metrics_every` steps, averaged over them;
                   values keys: loss_d, loss_g, d_x, d_g_z, lr_d, lr_g, images_per_s
@@ -25,8 +30,11 @@ Events, in order:
     SampleGrid(step, image, kind='fake')   fixed noise, every `sample_every` steps and at the end
     CheckpointSaved(step, path)            every `checkpoint_every` epochs/steps, on
                   control.request_checkpoint(), on stop and at the end
+    Log(level='warning')          at the end, when the fixed-noise samples have collapsed
+                  (collapse.py; also appended to the run's `runs.warnings`)
     Finished(summary)             keys: run, run_dir, steps, epochs, checkpoint, resumed_from_step,
-                  images_per_s, device, status ('finished' | 'stopped')
+                  images_per_s, device, status ('finished' | 'stopped'), warnings (list) and,
+                  when stopped, resume_command ('mammogan train --workspace WS --resume RUN')
 Control: pause blocks between steps; stop saves a checkpoint, then Finished.
 
 Run folder `ws.runs_dir / <run_id>/` (run_id like 'train-20250101-120000-tiny'):
