@@ -35,10 +35,10 @@ from mammogan_core.events import Progress
 from mammogan_core.extraction import ExtractParams, extract_patches
 from mammogan_core.extraction.catalogue_io import pending_tasks
 from mammogan_core.extraction.pool import keep_freed_memory
-from mammogan_core.extraction.synthetic import build_catalogue
 from mammogan_core.extraction.worker import process_image
 from mammogan_core.io import decode_pixels
 from mammogan_core.runner import drive
+from mammogan_core.testing.catalogue import build_catalogue
 from mammogan_core.workspace import Workspace
 
 

@@ -10,8 +10,8 @@ import pytest
 from mammogan_core.annotations import cbis, generic, inbreast, mias, optimam, tables, vindr
 from mammogan_core.annotations.schema import Box, Circle, Mask, Polygon
 from mammogan_core.errors import InputError
-from mammogan_core.importing import samples
 from mammogan_core.io import read_header
+from mammogan_core.testing import datasets as samples
 
 
 def mias_row(start: str) -> str:
@@ -268,8 +268,8 @@ def test_generic_minimal_columns_and_normal_rows(tmp_path: Path) -> None:
 def test_cbis_classic_layout_with_the_crop_named_as_the_mask(tmp_path: Path) -> None:
     """Older TCIA downloads keep the CSV's UID folders exactly; some CSV rows then point the
     ROI mask path at the cropped image (000001.dcm here): the mask is still found."""
-    from mammogan_core.importing.samples.cbis import CBIS_MASS_HEADER
-    from mammogan_core.importing.samples.common import dicom, mask_dicom, write_csv
+    from mammogan_core.testing.datasets.cbis import CBIS_MASS_HEADER
+    from mammogan_core.testing.datasets.common import dicom, mask_dicom, write_csv
 
     case, uid = "Mass-Training_P_00007_LEFT_MLO", "1.3.6.1.4.1.9590.100.1.2."
     image = f"{case}/{uid}1/{uid}2/000000.dcm"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from mammogan_core.cli.main import run_cli
-from mammogan_core.extraction.synthetic import build_catalogue
-from mammogan_core.importing import samples
+from mammogan_core.testing import datasets as samples
+from mammogan_core.testing.catalogue import build_catalogue
 from mammogan_core.workspace import Workspace
 
 PYTHON_CLI = [sys.executable, "-m", "mammogan_core"]

@@ -50,3 +50,14 @@ def test_the_core_does_not_import_the_app():
         if any(m == "app" or m.startswith("app.") for m in imported_modules(path))
     ]
     assert offenders == []
+
+
+def test_the_product_does_not_import_the_test_fixtures():
+    # mammogan_core.testing holds dataset-shaped fixtures for tests and benchmarks only
+    offenders = [
+        str(path.relative_to(CORE.parent))
+        for path in [*CORE.rglob("*.py"), *(CORE.parent / "app").rglob("*.py")]
+        if "testing" not in path.relative_to(CORE.parent).parts
+        and any(m.startswith("mammogan_core.testing") for m in imported_modules(path))
+    ]
+    assert offenders == []

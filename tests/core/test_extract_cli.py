@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from mammogan_core.cli.main import run_cli
-from mammogan_core.extraction.synthetic import build_catalogue
+from mammogan_core.testing.catalogue import build_catalogue
 from mammogan_core.workspace import Workspace
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mammogan_core.extraction.synthetic import build_catalogue
+from mammogan_core.testing.catalogue import build_catalogue
 from mammogan_core.workspace import Workspace
 
 N_IMAGES = 40

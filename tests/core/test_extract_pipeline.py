@@ -14,8 +14,8 @@ from mammogan_core.control import Control
 from mammogan_core.errors import InputError
 from mammogan_core.events import Finished, ItemError, Progress
 from mammogan_core.extraction import ExtractParams, extract_patches
-from mammogan_core.extraction.synthetic import build_catalogue
 from mammogan_core.runner import drive
+from mammogan_core.testing.catalogue import build_catalogue
 from mammogan_core.workspace import Workspace
 
 # 6 images of 600 x 500; lesions per image 1, 0, 2, 1, 0, 2 -> 6 lesions (mass / calcification)

@@ -12,7 +12,6 @@ import pytest
 
 from mammogan_core.cli.main import run_cli
 from mammogan_core.extraction import ExtractParams
-from mammogan_core.extraction.synthetic import build_catalogue
 from mammogan_core.extraction.worker import FindingBox, ImageTask, cut_image
 from mammogan_core.io.header import ImageHeader
 from mammogan_core.preprocess.breast_mask import breast_mask
@@ -26,6 +25,7 @@ from mammogan_core.preprocess.lesion_patches import (
 )
 from mammogan_core.preprocess.normal_patches import normal_windows
 from mammogan_core.preprocess.normalise import Intensity
+from mammogan_core.testing.catalogue import build_catalogue
 from mammogan_core.workspace import Workspace
 
 ROWS, COLS = 400, 300

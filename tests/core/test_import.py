@@ -10,10 +10,11 @@ import pytest
 from mammogan_core.control import Control, Stopped
 from mammogan_core.errors import InputError
 from mammogan_core.events import Finished, ItemError, Progress
-from mammogan_core.importing import HeaderFilter, import_dataset, pipeline, samples
+from mammogan_core.importing import HeaderFilter, import_dataset, pipeline
 from mammogan_core.importing.detect import resolve
 from mammogan_core.io import write_mammogram_dicom
 from mammogan_core.io.dicom_write import synthetic_breast
+from mammogan_core.testing import datasets as samples
 from mammogan_core.workspace import Workspace
 
 SUMMARY_KEYS = {

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mammogan_core.cli.main import run_cli
-from mammogan_core.importing import samples
+from mammogan_core.testing import datasets as samples
 
 
 def exit_code(argv: list[str]) -> int:

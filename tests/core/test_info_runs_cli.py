@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mammogan_core.cli.main import run_cli
-from mammogan_core.extraction.synthetic import build_catalogue
+from mammogan_core.testing.catalogue import build_catalogue
 from mammogan_core.workspace import Workspace
 
 

@@ -7,7 +7,7 @@ import csv
 from pathlib import Path
 
 from mammogan_core.cli.main import run_cli
-from mammogan_core.extraction.synthetic import build_catalogue
+from mammogan_core.testing.catalogue import build_catalogue
 from mammogan_core.workspace import Workspace
 
 PATIENT = "Doe_Jane_19610402_MRN8812345"

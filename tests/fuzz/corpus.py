@@ -24,8 +24,8 @@ import pydicom
 from pydicom.uid import JPEG2000Lossless, RLELossless
 
 from mammogan_core.annotations.generic import COLUMNS as GENERIC_COLUMNS
-from mammogan_core.importing.samples.vindr import VINDR_HEADER
 from mammogan_core.io import synthetic_breast, write_mammogram_dicom
+from mammogan_core.testing.datasets.vindr import VINDR_HEADER
 
 ROWS, COLS = 96, 80
 IMAGE_FOLDERS = 4
