@@ -22,6 +22,7 @@ from ..atomic import atomic_write_text
 from ..control import Control, Stopped
 from ..errors import InputError
 from ..events import Event, Finished, Log, Progress
+from ..workspace import PATCH_SIZE
 from .dicom_writer import is_complete, write_dicom
 from .plan import ImagePlan, plan_corpus
 from .render import render, stored_geometry
@@ -37,7 +38,7 @@ MANIFEST_COLUMNS = (
     "photometric",
     "findings",
 )
-MIN_SIZE = 128
+MIN_SIZE = PATCH_SIZE  # an image smaller than one patch gives none
 
 
 def generate_corpus(

@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 
 from ..errors import MammoganError
+from ..workspace import PATCH_SIZE
 
 SHAPES = ("square", "stretch")
 SCALES = ("box", "fixed")
@@ -36,7 +37,7 @@ class LesionWindowOptions:
     mm_per_px: float | None = None  # for scale="fixed"
     margin: float = 0.0  # fraction of the box side added on each side (scale="box")
     max_lesion_px: int = 750  # 0: no limit
-    size: int = 128
+    size: int = PATCH_SIZE
     box_ends: str = "exclusive"
     border: str = "shift"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..workspace import PATCH_SIZE
 from .breast_mask import BreastMask
 
 DRAWS = ("bounds", "image")
@@ -33,7 +34,7 @@ def normal_windows(
     avoid: np.ndarray,
     count: int,
     rng: np.random.Generator,
-    side: int = 128,
+    side: int = PATCH_SIZE,
     per_round: int = 100,
     rounds: int = 5,
     margin: float = 0.0,

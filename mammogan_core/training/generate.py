@@ -22,7 +22,7 @@ from ..models import (
     model_spec,
     read_state_file,
 )
-from ..workspace import Workspace
+from ..workspace import PATCH_SIZE, Workspace
 from ..workspace.catalogue import utc_now
 from .checkpoints import load_checkpoint
 from .data import to_uint8, write_png
@@ -108,7 +108,7 @@ def generate_pngs(
             "created_at": utc_now(),
             "n": len(files),
             "seed": seed,
-            "size": [128, 128],
+            "size": [PATCH_SIZE, PATCH_SIZE],
             "dtype": "uint8",
             "source": source,
             "files": [Path(f).name for f in files],

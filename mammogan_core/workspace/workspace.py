@@ -24,7 +24,7 @@ from .. import __version__
 from ..atomic import atomic_write_json
 from ..errors import WorkspaceError
 from . import catalogue
-from .patch_store import PatchStore
+from .patch_store import PATCH_SIZE, PatchStore
 
 if TYPE_CHECKING:
     from ..events import Event
@@ -251,7 +251,7 @@ class Workspace:
         """Pixels of the given patches (N x 128 x 128), in the order given."""
         ids = [int(i) for i in patch_ids]
         if not ids:
-            return np.zeros((0, 128, 128), np.dtype(dtype))
+            return np.zeros((0, PATCH_SIZE, PATCH_SIZE), np.dtype(dtype))
         index: dict[int, int] = {}
         for chunk_start in range(0, len(ids), 900):  # SQLite's parameter limit
             chunk = ids[chunk_start : chunk_start + 900]
