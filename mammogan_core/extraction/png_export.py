@@ -22,6 +22,7 @@ INDEX_COLUMNS = (
     "label",
     "split",
     "lesion_type",
+    "label_raw",
     "source_image",
     "x0",
     "y0",
@@ -52,13 +53,15 @@ def export_pngs(
     label: str | None = None,
     limit: int | None = None,
 ) -> Iterator[Event]:
-    """lesion_type in the index is the finding's name in its source dataset (label_raw);
-    source_image names the image without where the dataset lies (see `source_name`)."""
+    """lesion_type in the index is the normalised type (mass, calcification, ...), label_raw
+    the finding's name in its source dataset (CIRC, SPIC, ...); source_image names the image
+    without where the dataset lies (see `source_name`)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     where = "p.label = ?" if label else "p.label IN ('lesion', 'normal')"
     rows = ws.query(
-        "SELECT p.id, p.label, p.split, f.label_raw, i.path, p.x0, p.y0, p.x1, p.y1, i.id, s.root "
+        "SELECT p.id, p.label, p.split, p.lesion_type, f.label_raw, i.path, p.x0, p.y0, p.x1, p.y1, "
+        "i.id, s.root "
         "FROM patches p LEFT JOIN findings f ON f.id = p.finding_id "
         "LEFT JOIN images i ON i.id = p.image_id LEFT JOIN sources s ON s.id = i.source_id "
         f"WHERE {where} ORDER BY p.id" + (" LIMIT ?" if limit is not None else ""),
@@ -76,7 +79,7 @@ def export_pngs(
     writer.writerow(INDEX_COLUMNS)
     for r in rows:
         values = list(r)[: len(INDEX_COLUMNS)]
-        values[4] = source_name(ws, r[4], r[10], r[9])
+        values[5] = source_name(ws, r[5], r[11], r[10])
         writer.writerow("" if v is None else v for v in values)
     index = out / "index.csv"
     with atomic_open(index, "w") as fh:

@@ -57,17 +57,20 @@ def test_extract_then_patches_writes_pngs_and_index(ws_dir: Path, tmp_path: Path
         "label",
         "split",
         "lesion_type",
+        "label_raw",
         "source_image",
         "x0",
         "y0",
         "x1",
         "y1",
     ]
-    assert {r["lesion_type"] for r in rows if r["label"] == "lesion"} == {
-        "CIRC",
-        "CALC",
-    }  # label_raw
-    assert {r["lesion_type"] for r in rows if r["label"] == "normal"} == {""}
+    lesions = [r for r in rows if r["label"] == "lesion"]
+    assert {(r["lesion_type"], r["label_raw"]) for r in lesions} == {
+        ("mass", "CIRC"),
+        ("calcification", "CALC"),
+    }
+    normals = [r for r in rows if r["label"] == "normal"]
+    assert {(r["lesion_type"], r["label_raw"]) for r in normals} == {("", "")}
     assert all(r["source_image"].endswith(".dcm") for r in rows)
     assert {r["split"] for r in rows} <= {"train", "val", "test"}
     assert sorted(p.name for p in out.glob("*.png")) == sorted(f"{r['patch_id']}.png" for r in rows)
