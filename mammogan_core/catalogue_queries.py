@@ -163,10 +163,12 @@ def patch_choices(ws: Workspace) -> dict[str, list[Any]]:
 
 
 def patch_record(ws: Workspace, patch_id: int) -> dict[str, Any] | None:
-    """One patch's metadata with its source image key and parsed extraction parameters."""
+    """One patch's metadata with its source image key, its finding's label in the source
+    dataset (label_raw) and parsed extraction parameters."""
     rows = ws.query(
-        "SELECT p.*, i.image_key, i.laterality, i.view FROM patches p"
-        " LEFT JOIN images i ON i.id = p.image_id WHERE p.id = ?",
+        "SELECT p.*, i.image_key, i.laterality, i.view, f.label_raw FROM patches p"
+        " LEFT JOIN images i ON i.id = p.image_id LEFT JOIN findings f ON f.id = p.finding_id"
+        " WHERE p.id = ?",
         (patch_id,),
     )
     if not rows:

@@ -65,10 +65,13 @@ class PatchDetail(QWidget):
         image = record.get("image_key") or "–"
         if record.get("laterality") or record.get("view"):
             image += f" ({record.get('laterality') or '?'} {record.get('view') or '?'})"
+        lesion_type = record.get("lesion_type") or "–"
+        if record.get("label_raw"):
+            lesion_type += f" (dataset label {record['label_raw']})"
         texts = {
             "id": str(record["id"]),
             "label": record.get("label") or "–",
-            "lesion type": record.get("lesion_type") or "–",
+            "lesion type": lesion_type,
             "source image": image,
             "box": f"x {box[0]}–{box[2]}, y {box[1]}–{box[3]}" if has_box else "–",
             "split": record.get("split") or "–",

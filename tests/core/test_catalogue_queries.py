@@ -128,8 +128,11 @@ def test_patch_choices_and_record(filled):
     assert ch["lesion_type"] == ["mass"]
     assert ch["source"] == [(1, "mias: mias"), (2, "generic: other")]
     first = int(cq.patch_index(filled)[0, 0])
+    with filled.transaction() as c:
+        c.execute("UPDATE findings SET label_raw = 'CIRC' WHERE id = 1")
     rec = cq.patch_record(filled, first)
     assert rec["image_key"] == "img1" and rec["params"] == {"size": 128}
+    assert (rec["lesion_type"], rec["label_raw"]) == ("mass", "CIRC")
     assert cq.patch_record(filled, 10_000) is None
 
 

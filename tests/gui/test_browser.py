@@ -123,3 +123,15 @@ def test_click_shows_the_patch_detail(qtbot, browser):
     with qtbot.waitSignal(browser.open_image) as sig:
         d.open_button.click()
     assert sig.args == [1, (10, 20, 138, 148)]
+
+
+def test_detail_gives_the_dataset_label_beside_the_lesion_type(qtbot):
+    from app.browser.detail import PatchDetail
+
+    detail = PatchDetail()
+    qtbot.addWidget(detail)
+    record = {"id": 7, "label": "lesion", "lesion_type": "mass", "label_raw": "SPIC"}
+    detail.show_patch(record, np.zeros((128, 128), np.uint8))
+    assert detail.values["lesion type"].text() == "mass (dataset label SPIC)"
+    detail.show_patch({**record, "label_raw": None}, np.zeros((128, 128), np.uint8))
+    assert detail.values["lesion type"].text() == "mass"
