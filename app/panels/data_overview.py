@@ -25,7 +25,6 @@ class DatasetOverview(QWidget):
         super().__init__(parent)
         self.findings_plot = _bar_plot("Findings by type")
         self.patches_plot = _bar_plot("Patches by split")
-        self.patches_plot.addLegend(offset=(-10, 10))
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.findings_plot)
@@ -37,9 +36,6 @@ class DatasetOverview(QWidget):
             for item in list(plot.getPlotItem().items):
                 if isinstance(item, pg.BarGraphItem):
                     plot.removeItem(item)
-        legend = self.patches_plot.getPlotItem().legend
-        if legend is not None:
-            legend.clear()
         self.bars = {}
         findings = overview.get("findings_by_type", {})
         names = list(findings)
@@ -66,3 +62,11 @@ class DatasetOverview(QWidget):
             self.patches_plot.addItem(bar)
             self.bars[label] = bar
         self.patches_plot.getAxis("bottom").setTicks([[(i, s) for i, s in enumerate(splits)]])
+        # the legend lives in the title: a legend box inside the plot covers the bars
+        keys = "&nbsp;&nbsp;".join(
+            f"<span style='color:{_CLASS_COLOURS.get(label, '#7f8c8d')}'>■</span>&nbsp;{label}"
+            for label in sorted(patches)
+        )
+        self.patches_plot.setTitle(
+            f"Patches by split&nbsp;&nbsp;&nbsp;{keys}", color="#222", size="10pt"
+        )

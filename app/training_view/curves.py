@@ -18,11 +18,12 @@ DOTS_BELOW = 30  # a short run's few points are drawn as dots too: one point dra
 # plot title, y-axis label, y range (None = auto), [(metric key, legend name, colour)]
 PLOTS = (
     ("Losses", "loss", None, [("loss_d", "D", "#d62728"), ("loss_g", "G", "#1f77b4")]),
+    # short names: the title and axis must fit a plot a few hundred pixels wide
     (
         "Discriminator",
-        "mean D output (probability)",
+        "mean D output",
         (0.0, 1.0),
-        [("d_x", "D(x) real", "#2ca02c"), ("d_g_z", "D(G(z)) fake", "#ff7f0e")],
+        [("d_x", "real", "#2ca02c"), ("d_g_z", "fake", "#ff7f0e")],
     ),
 )
 
