@@ -185,15 +185,17 @@ SHOWN_ITEMS = 5  # of a list of skipped rows or failed files in the text summary
 
 
 def _print_summary(command: str, summary: dict[str, Any]) -> None:
-    """One line of the plain values (unset ones left out), then each list of problems
-    (skipped rows, unreadable files) as its count and first few items with their reasons."""
+    """One line of the plain values (unset ones left out, yes/no for flags), then each list of
+    problems (skipped rows, unreadable files) as its count and first few items with their
+    reasons."""
     flat = {
         k: v
         for k, v in summary.items()
         if v is not None and k != "resume_command" and not isinstance(v, (list, dict))
     }
     if flat:
-        sys.stdout.write(f"{command}: " + ", ".join(f"{k}={v}" for k, v in flat.items()) + "\n")
+        words = {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in flat.items()}
+        sys.stdout.write(f"{command}: " + ", ".join(f"{k}={v}" for k, v in words.items()) + "\n")
     for key, items in summary.items():
         if not isinstance(items, list) or not items or not isinstance(items[0], dict):
             continue

@@ -60,10 +60,12 @@ MODEL_PRESETS: dict[str, ModelSpec] = {
 def model_spec(preset: str, **overrides: int | None) -> ModelSpec:
     """The preset's spec with non-None overrides (nz, ngf, ndf) applied."""
     if preset not in MODEL_PRESETS:
-        raise InputError(f"unknown model preset {preset!r}; choose one of {sorted(MODEL_PRESETS)}")
+        raise InputError(
+            f"unknown model preset {preset!r}; choose one of {', '.join(sorted(MODEL_PRESETS))}"
+        )
     unknown = set(overrides) - {"nz", "ngf", "ndf"}
     if unknown:
-        raise InputError(f"unknown model option(s) {sorted(unknown)}; only nz, ngf, ndf")
+        raise InputError(f"unknown model option(s) {', '.join(sorted(unknown))}; only nz, ngf, ndf")
     spec = replace(
         MODEL_PRESETS[preset], **{k: int(v) for k, v in overrides.items() if v is not None}
     )

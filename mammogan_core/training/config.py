@@ -198,7 +198,9 @@ PRESETS: dict[str, TrainConfig] = {
 
 def preset_config(name: str, **changes: Any) -> TrainConfig:
     if name not in PRESETS:
-        raise InputError(f"unknown training preset {name!r}; choose one of {sorted(PRESETS)}")
+        raise InputError(
+            f"unknown training preset {name!r}; choose one of {', '.join(sorted(PRESETS))}"
+        )
     return PRESETS[name].with_(**changes)
 
 

@@ -81,7 +81,7 @@ class _Session:
         cfg = self.config
         yield Log(
             f"training on {self.device} (amp {self.plan.amp_dtype or 'off'}, channels_last "
-            f"{self.plan.channels_last}, compile {self.plan.compile_mode or 'off'}"
+            f"{'on' if self.plan.channels_last else 'off'}, compile {self.plan.compile_mode or 'off'}"
             + (f", {self.dist.world_size} processes" if self.dist.enabled else "")
             + ")"
         )

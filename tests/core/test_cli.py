@@ -126,5 +126,5 @@ def test_training_bar_shows_the_latest_losses_and_checkpoints_only_with_debug():
 def test_text_summary_leaves_unset_values_out(capsys):
     from mammogan_core.cli.main import _print_summary
 
-    _print_summary("extract", {"workers": 1, "shard": None, "errors": []})
-    assert capsys.readouterr().out == "extract: workers=1\n"
+    _print_summary("extract", {"workers": 1, "shard": None, "errors": [], "stopped": False})
+    assert capsys.readouterr().out == "extract: workers=1, stopped=no\n"
