@@ -80,6 +80,7 @@ def generate_corpus(
                 "images": done,
                 "out": str(out_dir),
                 "stopped": True,
+                "status": "stopped",
                 "seconds": round(time.perf_counter() - started, 3),
             }
         )
@@ -90,6 +91,7 @@ def generate_corpus(
     yield Finished(
         {
             "images": n,
+            "status": "finished",
             "out": str(out_dir),
             "annotations": str(annotations),
             "manifest": str(manifest),

@@ -62,13 +62,14 @@ def generate_film_corpus(
             yield Progress(done, n, plan.ref, unit="images")
     except Stopped:
         yield Log(f"stopped after {done} of {n} images; run again to finish", "warning")
-        yield Finished({"images": done, "out": str(out_dir), "stopped": True})
+        yield Finished({"images": done, "out": str(out_dir), "stopped": True, "status": "stopped"})
         return
     info = out_dir / "Info.txt"
     atomic_write_text(info, info_txt(plans))
     yield Finished(
         {
             "images": n,
+            "status": "finished",
             "out": str(out_dir),
             "annotations": str(info),
             "findings": sum(len(p.image.findings) for p in plans),

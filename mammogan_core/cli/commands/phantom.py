@@ -5,20 +5,30 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
-from pathlib import Path
 
 from ...control import Control
-from ...events import Event
+from ...events import Event, Finished
+from ...output_folder import prepare_output_folder
 from ...phantom import generate_corpus, generate_film_corpus
 from ...phantom.film import FILM_SIZE
+from ..main import rerun_command
 
 NAME = "phantom"
 HELP = "write synthetic mammograms with annotated lesions: DICOM (a demo corpus) or --film scans"
 ORDER = 5
 
+# what each corpus writes, and the file it writes last (a folder without it is continued)
+DICOM_FILES = r"images/case\d{4}/case\d{4}_[LR]_(?:CC|MLO)\.dcm|annotations\.csv|manifest\.csv"
+FILM_FILES = r"mdb\d{3}\.pgm|Info\.txt"
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if needed)")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="output folder: new, empty, or a stopped corpus to finish (created if needed)",
+    )
     p.add_argument(
         "--n",
         type=int,
@@ -35,13 +45,27 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--rows", type=int, help="image height in pixels (default 2294, film 1024)")
     p.add_argument("--cols", type=int, help="image width in pixels (default 1914, film 1024)")
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="write into a non-empty folder, replacing the images, annotations and manifest of "
+        "an earlier corpus (other files are kept)",
+    )
 
 
 def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
     # --workspace is accepted (every command has it) but the corpus is plain files.
     if args.film:
+        out = prepare_output_folder(args.out, FILM_FILES, args.overwrite, "Info.txt")
         rows, cols = args.rows or FILM_SIZE, args.cols or FILM_SIZE
-        yield from generate_film_corpus(Path(args.out), args.n, args.seed, control, rows, cols)
+        events = generate_film_corpus(out, args.n, args.seed, control, rows, cols)
     else:
+        out = prepare_output_folder(args.out, DICOM_FILES, args.overwrite, "manifest.csv")
         rows, cols = args.rows or 2294, args.cols or 1914
-        yield from generate_corpus(Path(args.out), args.n, args.seed, control, rows, cols)
+        events = generate_corpus(out, args.n, args.seed, control, rows, cols)
+    for event in events:
+        if isinstance(event, Finished) and event.summary["status"] == "stopped":
+            # the same command finishes the corpus (without --overwrite: keep what is done)
+            resume = rerun_command(args, drop=("--overwrite",))
+            event = Finished({**event.summary, "resume_command": resume})
+        yield event
