@@ -23,6 +23,7 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -30,6 +31,7 @@ from typing import Any
 from .. import __version__
 from ..control import Control
 from ..errors import InputError, MammoganError
+from ..events import Event, Finished
 from ..runner import drive
 from . import commands as commands_pkg
 from .terminal import TerminalReporter
@@ -223,6 +225,17 @@ def rerun_command(args: argparse.Namespace, drop: tuple[str, ...] = ()) -> str:
         return len(token) > 2 and any(flag.startswith(token) for flag in drop)
 
     return shlex.join(["mammogan", *(t for t in args.argv if not dropped(t))])
+
+
+def resumable(
+    events: Iterator[Event], args: argparse.Namespace, drop: tuple[str, ...] = ()
+) -> Iterator[Event]:
+    """The operation's events, its stopped summary with the command that finishes it: the
+    same command line, without the flags in `drop` (those that would discard what is done)."""
+    for event in events:
+        if isinstance(event, Finished) and event.as_dict().get("status") == "stopped":
+            event = Finished({**event.as_dict(), "resume_command": rerun_command(args, drop)})
+        yield event
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,8 +13,8 @@ import numpy as np
 from PIL import Image
 
 from ..atomic import atomic_open
-from ..control import Control
-from ..events import Event, Finished, Progress
+from ..control import Control, Stopped
+from ..events import Event, Finished, Log, Progress
 from ..workspace import Workspace
 
 INDEX_COLUMNS = (
@@ -67,13 +67,20 @@ def export_pngs(
         f"WHERE {where} ORDER BY p.id" + (" LIMIT ?" if limit is not None else ""),
         [v for v in (label, limit) if v is not None],
     )
-    for start in range(0, len(rows), CHUNK):
-        control.check()
-        chunk = rows[start : start + CHUNK]
-        pixels = ws.patch_pixels([r[0] for r in chunk])
-        for r, px in zip(chunk, pixels):
-            _write_png(out / f"{r[0]}.png", px)
-        yield Progress(start + len(chunk), len(rows), "", "patches")
+    done = 0
+    try:
+        for start in range(0, len(rows), CHUNK):
+            control.check()
+            chunk = rows[start : start + CHUNK]
+            pixels = ws.patch_pixels([r[0] for r in chunk])
+            for r, px in zip(chunk, pixels):
+                _write_png(out / f"{r[0]}.png", px)
+            done += len(chunk)
+            yield Progress(done, len(rows), "", "patches")
+    except Stopped:  # no index: the folder is an unfinished export that the same command ends
+        yield Log(f"stopped after {done} of {len(rows)} patches; run again to finish", "warning")
+        yield Finished({"out": str(out), "patches": done, "status": "stopped"})
+        return
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(INDEX_COLUMNS)
@@ -84,7 +91,9 @@ def export_pngs(
     index = out / "index.csv"
     with atomic_open(index, "w") as fh:
         fh.write(text.getvalue())
-    yield Finished({"out": str(out), "patches": len(rows), "index": str(index)})
+    yield Finished(
+        {"out": str(out), "patches": len(rows), "index": str(index), "status": "finished"}
+    )
 
 
 def source_name(ws: Workspace, path: str | None, root: str | None, image_id: int | None) -> str:

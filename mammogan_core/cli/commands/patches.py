@@ -10,7 +10,7 @@ from ...errors import InputError
 from ...events import Event
 from ...output_folder import prepare_output_folder
 from ...workspace import Workspace
-from ..main import require_workspace
+from ..main import require_workspace, resumable
 
 NAME = "patches"
 HELP = "write extracted patches as <patch_id>.png plus index.csv"
@@ -43,5 +43,5 @@ def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
         if not available:
             what = f"{args.label} patches" if args.label else "patches"
             raise InputError(f"the workspace has no {what}; run `mammogan extract` first", ws.root)
-        out = prepare_output_folder(args.out, r"\d+\.png|index\.csv", args.overwrite)
-        yield from export_pngs(ws, out, control, args.label, args.limit)
+        out = prepare_output_folder(args.out, r"\d+\.png|index\.csv", args.overwrite, "index.csv")
+        yield from resumable(export_pngs(ws, out, control, args.label, args.limit), args)

@@ -7,11 +7,11 @@ import argparse
 from collections.abc import Iterator
 
 from ...control import Control
-from ...events import Event, Finished
+from ...events import Event
 from ...output_folder import prepare_output_folder
 from ...phantom import generate_corpus, generate_film_corpus
 from ...phantom.film import FILM_SIZE
-from ..main import rerun_command
+from ..main import resumable
 
 NAME = "phantom"
 HELP = "write synthetic mammograms with annotated lesions: DICOM (a demo corpus) or --film scans"
@@ -63,9 +63,4 @@ def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
         out = prepare_output_folder(args.out, DICOM_FILES, args.overwrite, "manifest.csv")
         rows, cols = args.rows or 2294, args.cols or 1914
         events = generate_corpus(out, args.n, args.seed, control, rows, cols)
-    for event in events:
-        if isinstance(event, Finished) and event.summary["status"] == "stopped":
-            # the same command finishes the corpus (without --overwrite: keep what is done)
-            resume = rerun_command(args, drop=("--overwrite",))
-            event = Finished({**event.summary, "resume_command": resume})
-        yield event
+    yield from resumable(events, args, drop=("--overwrite",))

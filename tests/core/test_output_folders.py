@@ -1,5 +1,6 @@
-"""`mammogan phantom --out`: a non-empty folder is refused unless --overwrite, which replaces
-only the corpus's own files; a stopped corpus is finished by the same command."""
+"""Output folders (`mammogan phantom --out`, `mammogan patches --out`): a non-empty folder is
+refused unless --overwrite, which replaces only the command's own files; a stopped run is
+finished by the same command, which it prints."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 
 from mammogan_core.cli import main as cli_main
 from mammogan_core.control import Control
+from mammogan_core.testing.catalogue import build_catalogue
+from mammogan_core.workspace import Workspace
 
 
 def phantom(out: Path, *extra: str) -> list[str]:
@@ -18,6 +21,21 @@ def phantom(out: Path, *extra: str) -> list[str]:
 
 def last_json(capsys: pytest.CaptureFixture[str]) -> dict:
     return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def stop_at_check(n: int) -> type[Control]:
+    """A Control, for run_cli to create, that asks for a stop at the operation's n-th check."""
+
+    class StopsAtCheck(Control):
+        checks = 0
+
+        def check(self) -> None:
+            StopsAtCheck.checks += 1
+            if StopsAtCheck.checks == n:
+                self.stop()
+            super().check()
+
+    return StopsAtCheck
 
 
 def test_a_folder_with_other_files_is_refused_and_overwrite_keeps_them(tmp_path, capsys):
@@ -46,18 +64,9 @@ def test_overwrite_leaves_no_image_of_the_earlier_corpus(tmp_path, capsys):
 def test_a_stopped_corpus_says_how_to_resume_and_the_same_command_finishes_it(
     tmp_path, capsys, monkeypatch, film
 ):
-    class StopsAfterTwoImages(Control):
-        checks = 0
-
-        def check(self) -> None:
-            StopsAfterTwoImages.checks += 1
-            if StopsAfterTwoImages.checks == 3:
-                self.stop()
-            super().check()
-
     out = tmp_path / "corpus"
     args = phantom(out, "--n", "4", "--json", *(["--film"] if film else []))
-    monkeypatch.setattr(cli_main, "Control", StopsAfterTwoImages)
+    monkeypatch.setattr(cli_main, "Control", stop_at_check(3))  # after two images
     assert cli_main.run_cli(args).exit_code == 0  # stopped by the operation, not a signal
     stopped = last_json(capsys)
     assert (stopped["status"], stopped["images"]) == ("stopped", 2)
@@ -66,3 +75,25 @@ def test_a_stopped_corpus_says_how_to_resume_and_the_same_command_finishes_it(
     assert cli_main.run_cli(args).exit_code == 0
     assert last_json(capsys)["status"] == "finished"
     assert len(list(out.rglob("*.pgm" if film else "*.dcm"))) == 4
+
+
+def test_a_stopped_patches_export_is_finished_by_the_same_command(tmp_path, capsys, monkeypatch):
+    with Workspace.create(tmp_path / "ws") as ws:
+        build_catalogue(ws, tmp_path / "data", 2, lesions_per_image=(1,))
+    extract = ["extract", "--workspace", str(tmp_path / "ws"), "--workers", "0", "--quiet"]
+    assert cli_main.run_cli(extract).exit_code == 0
+    out = tmp_path / "png"
+    args = ["patches", "--workspace", str(tmp_path / "ws"), "--out", str(out), "--json"]
+    monkeypatch.setattr("mammogan_core.extraction.png_export.CHUNK", 2)
+    monkeypatch.setattr(cli_main, "Control", stop_at_check(2))  # after one chunk
+    assert cli_main.run_cli(args).exit_code == 0
+    stopped = last_json(capsys)
+    assert (stopped["status"], stopped["patches"]) == ("stopped", 2)
+    assert len(list(out.glob("*.png"))) == 2
+    assert "mammogan patches" in stopped["resume_command"] and not (out / "index.csv").exists()
+    monkeypatch.setattr(cli_main, "Control", Control)
+    assert cli_main.run_cli(args).exit_code == 0
+    done = last_json(capsys)
+    assert done["status"] == "finished" and done["patches"] > 0
+    assert len(list(out.glob("*.png"))) == done["patches"]
+    assert cli_main.run_cli(args).exit_code == 2  # a finished export is not written over
