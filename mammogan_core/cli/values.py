@@ -1,7 +1,9 @@
-"""Parsers of flag values that several subcommands share, so that a list flag takes one form
-and one validation everywhere."""
+"""Flags and parsers of flag values that several subcommands share, so that a list flag takes
+one form and one validation everywhere, and --overwrite one meaning."""
 
 from __future__ import annotations
+
+import argparse
 
 from ..annotations.schema import FINDING_TYPES, PATHOLOGIES
 from ..errors import InputError
@@ -17,6 +19,15 @@ def pathologies(text: str | None) -> tuple[str, ...] | None:
     """`--pathology benign,malignant`: a comma list of known pathologies (None when the flag
     is not given)."""
     return comma_list("--pathology", "pathology", text, PATHOLOGIES)
+
+
+def add_overwrite_flag(p: argparse.ArgumentParser, replaces: str) -> None:
+    """--overwrite of a command that writes a folder of files (`output_folder`)."""
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help=f"write into a non-empty folder, replacing {replaces} (other files are kept)",
+    )
 
 
 def comma_list(

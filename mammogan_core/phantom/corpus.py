@@ -41,6 +41,18 @@ MANIFEST_COLUMNS = (
 MIN_SIZE = PATCH_SIZE  # an image smaller than one patch gives none
 
 
+def check_request(out_dir: Path, n: int, rows: int, cols: int) -> None:
+    """What either corpus (DICOM or film) checks before it writes anything."""
+    if n <= 0:
+        raise InputError(f"the number of images must be at least 1, not {n}")
+    if min(rows, cols) < MIN_SIZE:
+        raise InputError(
+            f"images must be at least {MIN_SIZE} x {MIN_SIZE} pixels, not {rows} x {cols}"
+        )
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("the output folder is a file", out_dir)
+
+
 def generate_corpus(
     out_dir: Path,
     n: int,
@@ -51,14 +63,7 @@ def generate_corpus(
 ) -> Iterator[Event]:
     """Write `n` phantom images into `out_dir`; yields Progress per image, then Finished."""
     out_dir = Path(out_dir)
-    if n <= 0:
-        raise InputError(f"the number of images must be at least 1, not {n}")
-    if min(rows, cols) < MIN_SIZE:
-        raise InputError(
-            f"images must be at least {MIN_SIZE} x {MIN_SIZE} pixels, not {rows} x {cols}"
-        )
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError("the output folder is a file", out_dir)
+    check_request(out_dir, n, rows, cols)
     started = time.perf_counter()
     plans = plan_corpus(seed, n, rows, cols)
     done = reused = 0

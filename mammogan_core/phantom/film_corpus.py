@@ -17,9 +17,8 @@ import numpy as np
 
 from ..atomic import atomic_open, atomic_write_text
 from ..control import Control, Stopped
-from ..errors import InputError
 from ..events import Event, Finished, Log, Progress
-from .corpus import MIN_SIZE
+from .corpus import check_request
 from .film import FILM_SIZE, FILM_SPACING_MM, FilmPlan, plan_film, render_film
 
 # mini-MIAS classes of the phantom's lesion shapes
@@ -42,14 +41,7 @@ def generate_film_corpus(
 ) -> Iterator[Event]:
     """Write `n` film phantoms into `out_dir`; yields Progress per image, then Finished."""
     out_dir = Path(out_dir)
-    if n <= 0:
-        raise InputError(f"the number of images must be at least 1, not {n}")
-    if min(rows, cols) < MIN_SIZE:
-        raise InputError(
-            f"images must be at least {MIN_SIZE} x {MIN_SIZE} pixels, not {rows} x {cols}"
-        )
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError("the output folder is a file", out_dir)
+    check_request(out_dir, n, rows, cols)
     started = time.perf_counter()
     plans = [plan_film(seed, i, rows, cols) for i in range(n)]
     done = 0

@@ -97,3 +97,9 @@ def test_a_stopped_patches_export_is_finished_by_the_same_command(tmp_path, caps
     assert done["status"] == "finished" and done["patches"] > 0
     assert len(list(out.glob("*.png"))) == done["patches"]
     assert cli_main.run_cli(args).exit_code == 2  # a finished export is not written over
+
+
+def test_bad_phantom_arguments_leave_no_folder(tmp_path, capsys):
+    out = tmp_path / "corpus"
+    assert cli_main.run_cli(phantom(out, "--n", "0")).exit_code == 2
+    assert "at least 1" in capsys.readouterr().err and not out.exists()

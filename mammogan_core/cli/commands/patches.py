@@ -11,6 +11,7 @@ from ...events import Event
 from ...output_folder import prepare_output_folder
 from ...workspace import Workspace
 from ..main import require_workspace, resumable
+from ..values import add_overwrite_flag
 
 NAME = "patches"
 HELP = "write extracted patches as <patch_id>.png plus index.csv"
@@ -23,12 +24,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--label", choices=("lesion", "normal"), help="only lesion or only normal patches"
     )
     p.add_argument("--limit", type=int, help="at most N patches (the first by id)")
-    p.add_argument(
-        "--overwrite",
-        action="store_true",
-        help="write into a non-empty folder, replacing the PNGs and index.csv of an earlier "
-        "export (other files are kept)",
-    )
+    add_overwrite_flag(p, "the PNGs and index.csv of an earlier export")
 
 
 def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
+from pathlib import Path
 
 from ...control import Control
 from ...events import Event
 from ...output_folder import prepare_output_folder
 from ...phantom import generate_corpus, generate_film_corpus
+from ...phantom.corpus import check_request
 from ...phantom.film import FILM_SIZE
 from ..main import resumable
+from ..values import add_overwrite_flag
 
 NAME = "phantom"
 HELP = "write synthetic mammograms with annotated lesions: DICOM (a demo corpus) or --film scans"
@@ -45,22 +48,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--rows", type=int, help="image height in pixels (default 2294, film 1024)")
     p.add_argument("--cols", type=int, help="image width in pixels (default 1914, film 1024)")
-    p.add_argument(
-        "--overwrite",
-        action="store_true",
-        help="write into a non-empty folder, replacing the images, annotations and manifest of "
-        "an earlier corpus (other files are kept)",
-    )
+    add_overwrite_flag(p, "the images, annotations and manifest of an earlier corpus")
 
 
 def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
     # --workspace is accepted (every command has it) but the corpus is plain files.
     if args.film:
-        out = prepare_output_folder(args.out, FILM_FILES, args.overwrite, "Info.txt")
         rows, cols = args.rows or FILM_SIZE, args.cols or FILM_SIZE
+        check_request(Path(args.out), args.n, rows, cols)  # before the folder is made
+        out = prepare_output_folder(args.out, FILM_FILES, args.overwrite, "Info.txt")
         events = generate_film_corpus(out, args.n, args.seed, control, rows, cols)
     else:
-        out = prepare_output_folder(args.out, DICOM_FILES, args.overwrite, "manifest.csv")
         rows, cols = args.rows or 2294, args.cols or 1914
+        check_request(Path(args.out), args.n, rows, cols)
+        out = prepare_output_folder(args.out, DICOM_FILES, args.overwrite, "manifest.csv")
         events = generate_corpus(out, args.n, args.seed, control, rows, cols)
     yield from resumable(events, args, drop=("--overwrite",))
