@@ -163,20 +163,21 @@ class _Session:
         path, payload = found
         if payload["config_hash"] != self.config.schedule_hash():
             raise InputError("the checkpoint was written with a different schedule", path)
+        done = int(payload["step"])
+        if done > self.total:
+            raise InputError(
+                f"run {self.resume} has already trained {done} steps "
+                f"({done / self.spe:.3g} epochs); resume it with --epochs "
+                f"{math.ceil(done / self.spe)} or more, not {self.config.epochs}"
+            )
         self.engine.load_state_dict(payload)
         if self.dist.enabled:
-            self.engine.resume_stream(payload.get("gen_data_ranks"), int(payload["step"]))
+            self.engine.resume_stream(payload.get("gen_data_ranks"), done)
         set_global_rng_state(payload["rng"])
         self.label_gen.set_state(payload["gen_label"])
-        self.step, self.real_label = int(payload["step"]), float(payload["real_label"])
+        self.step, self.real_label = done, float(payload["real_label"])
         self.ckpt_step, self.last_ckpt, self.ckpts.best = self.step, path, payload.get("best")
         self.windows.ema = dict(payload.get("ema", {}))
-        if self.step > self.total:
-            raise InputError(
-                f"run {self.resume} has already trained {self.step} steps "
-                f"({self.step / self.spe:.3g} epochs); resume it with --epochs "
-                f"{math.ceil(self.step / self.spe)} or more, not {self.config.epochs}"
-            )
         if self.main:
             runs.drop_metrics_after(self.ws, self.resume, self.step)
         yield Log(f"resumed {self.resume} from step {self.step} ({path.name})")

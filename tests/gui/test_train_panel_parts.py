@@ -36,6 +36,7 @@ def test_form_counts_the_selected_patches(qtbot):
         ]
     )
     assert "30" in form.selection_label.text() and form.config() is not None
+    form.editors["lesion_types"].set(None)  # every type (alyafi2020, the default, takes masses)
     form.editors["split"].set(None)
     assert "35" in form.selection_label.text()
     form.editors["label"].set("normal")
