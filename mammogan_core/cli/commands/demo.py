@@ -18,7 +18,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-gui", action="store_true", help="do not open the app at the end")
     p.add_argument("--images", type=int, default=None, help="number of synthetic mammograms")
     p.add_argument("--seed", type=int, default=None, help="random seed of the corpus")
-    p.add_argument("--epochs", type=int, default=None, help="training epochs (tiny preset)")
+    p.add_argument("--epochs", type=int, help="training epochs (default: the cpu preset's 300)")
     p.add_argument("--no-train", action="store_true", help="stop after patch extraction")
 
 
