@@ -19,8 +19,8 @@ from .events import Event, Finished, Log
 from .runner import drive
 from .workspace import Workspace
 
-# resources/demo.json: 40 images and the training preset (`cpu`: 300 epochs on their ~25
-# training lesions, a few minutes on 2 CPU cores).
+# resources/demo.json: 40 images and the training preset (`cpu`: 300 epochs on their ~30
+# training lesions).
 SETTINGS: dict[str, Any] = json.loads(
     resources.files("mammogan_resources").joinpath("demo.json").read_text(encoding="utf-8")
 )
@@ -47,7 +47,7 @@ def _forward(events: Iterator[Event], results: dict[str, Any], key: str) -> Iter
     """Yield a step's events; keep its Finished summary under `key` instead of ending the demo."""
     for ev in events:
         if isinstance(ev, Finished):
-            results[key] = ev.summary
+            results[key] = ev.as_dict()
         else:
             yield ev
 

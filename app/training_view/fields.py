@@ -149,7 +149,7 @@ PRESET_NOTES = {
     "alyafi2020": "The paper's recipe on masses: β1 = 0, real labels 0.7–1, StepLR decay, fp32, "
     "100 epochs.",
     "dcgan": "Classic DCGAN (Radford et al.): β1 = 0.5, hard labels, constant rates.",
-    "cpu": "A narrow model that learns lesions on a CPU in minutes (the demo's).",
+    "cpu": "A narrow model that learns lesions on a CPU (the demo's).",
     "tiny": "For tests only: the smallest model; its samples stay grey.",
 }
 

@@ -169,8 +169,8 @@ PRESETS: dict[str, TrainConfig] = {
         real_label_max=1.0,
         epochs=25,
     ),
-    # Learns recognisable lesions from the demo's ~25 training lesions in a few minutes on two
-    # CPU cores: twice tiny's width and a faster rate, 300 epochs (an epoch is 2 steps there).
+    # Learns recognisable masses and calcification clusters from the demo's ~30 training
+    # lesions on a CPU: twice tiny's width, a faster rate, 300 epochs (2 steps each there).
     "cpu": TrainConfig(
         preset="cpu",
         batch_size=16,

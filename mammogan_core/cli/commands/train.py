@@ -25,7 +25,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         choices=sorted(PRESETS),
         default=None,
         help="hyperparameter preset: alyafi2020 (default) the paper's recipe on mass patches; "
-        "dcgan the classic DCGAN; cpu learns lesions on a CPU in minutes (the demo's); "
+        "dcgan the classic DCGAN; cpu learns lesions on a CPU (the demo's); "
         "tiny is for tests only (its samples stay grey)",
     )
     p.add_argument(
