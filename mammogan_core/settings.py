@@ -43,6 +43,9 @@ class Setting:
     decimals: int = 3
     free_text: bool = False  # a choice list that also takes other text (e.g. cuda:1)
     joins: str | None = None  # shares the previous setting's form row, after this word
+    path: str = ""  # "dir" or "file": a path, chosen in forms with a Browse button
+    sep: str = ","  # between the items of a list typed as text (";" where items hold commas)
+    positional: bool = False  # the command's operand (`mammogan import SOURCE`), not a --flag
 
 
 def setting(default: Any = dataclasses.MISSING, **meta: Any) -> Any:
@@ -61,6 +64,8 @@ class SettingField:
 
     @property
     def flag(self) -> str:
+        if self.spec.positional:
+            return self.name.upper()
         return "--" + self.name.replace("_", "-")
 
     def describe(self) -> str:
@@ -162,7 +167,7 @@ def parse(sf: SettingField, text: str) -> Any:
                 text.lower()
             ]
         elif sf.kind == "strs":
-            value = tuple(v.strip() for v in text.split(",") if v.strip())
+            value = tuple(v.strip() for v in text.split(sf.spec.sep) if v.strip())
         elif sf.kind == "floats":
             value = tuple(float(v) for v in text.split(","))
         else:
@@ -180,7 +185,8 @@ def format_value(sf: SettingField, value: Any) -> str:
     if value is None:
         return sf.spec.none
     if sf.kind in ("strs", "floats"):
-        return ",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+        joiner = "," if sf.spec.sep == "," else f"{sf.spec.sep} "
+        return joiner.join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
     if sf.kind == "bool":
         return "true" if value else "false"
     return f"{value:g}" if isinstance(value, float) else str(value)
@@ -191,7 +197,9 @@ def _kind_words(sf: SettingField) -> str:
         "int": "a whole number",
         "float": "a number",
         "bool": "true or false",
-        "strs": "a comma-separated list",
+        "strs": "a comma-separated list"
+        if sf.spec.sep == ","
+        else f"a {sf.spec.sep!r}-separated list",
         "floats": f"{sf.length} comma-separated numbers",
         "str": "text",
     }[sf.kind]
@@ -215,6 +223,10 @@ def add_arguments(parser: argparse.ArgumentParser, cls: type, defaults: Any = No
         unit = f" [{sf.spec.unit}]" if sf.spec.unit else ""
         help_text = f"{sf.spec.help or sf.spec.label}{unit} (default: {shown or 'none'})"
         help_text = help_text.replace("%", "%%")
+        if sf.spec.positional:
+            what = (sf.spec.help or sf.spec.label).replace("%", "%%")
+            group.add_argument(sf.name, type=_ArgType(sf), metavar=sf.flag, help=what)
+            continue
         if sf.kind == "bool":
             group.add_argument(
                 sf.flag,
@@ -227,16 +239,30 @@ def add_arguments(parser: argparse.ArgumentParser, cls: type, defaults: Any = No
         if sf.kind == "str" and choices and not sf.spec.free_text:
             metavar = "{" + ",".join(choices + ((sf.spec.none,) if sf.optional else ())) + "}"
         elif sf.kind == "strs":
-            metavar = ",".join(choices[:2]) + (",..." if len(choices) > 2 else "") or "A,B"
+            sep = sf.spec.sep
+            metavar = sep.join(choices[:2]) + (f"{sep}..." if len(choices) > 2 else "")
+            metavar = metavar or f"A{sep}B"
         else:
             metavar = sf.name.upper()
         group.add_argument(
             sf.flag,
             type=_ArgType(sf),
+            action=_Extend if sf.kind == "strs" else "store",
             default=argparse.SUPPRESS,
             metavar=metavar,
             help=help_text,
         )
+
+
+class _Extend(argparse.Action):
+    """A list flag given again adds to the list (`--filter A --filter B`); its word for None
+    (`all`) clears it."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        before = getattr(namespace, self.dest, None)
+        if values is not None and before:
+            values = tuple(dict.fromkeys((*before, *values)))
+        setattr(namespace, self.dest, values)
 
 
 class _ArgType:
@@ -250,7 +276,9 @@ class _ArgType:
         try:
             return parse(self.sf, text)
         except InputError as exc:
-            raise argparse.ArgumentTypeError(exc.reason) from None
+            raise argparse.ArgumentTypeError(
+                exc.reason.removeprefix(f"{self.sf.describe()}: ")
+            ) from None
 
 
 def given(args: argparse.Namespace, cls: type) -> dict[str, Any]:

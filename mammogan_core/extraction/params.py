@@ -19,6 +19,7 @@ from ..preprocess.lesion_patches import BORDERS, BOX_ENDS, SCALES, SHAPES, Lesio
 from ..preprocess.normal_patches import DRAWS
 from ..preprocess.normalise import PRESETS
 from ..preprocess.split import DEFAULT_FRACTIONS
+from ..settings import ALL, DEFAULT, check, fields_of, from_dict, setting, to_dict
 from ..workspace import PATCH_SIZE
 
 META_KEY = "extraction_params"
@@ -57,88 +58,235 @@ LEGACY_VALUES: dict[str, Any] = {
     "normal_draw": "bounds",
     "mask": "threshold",
 }
+_STORE = "Split and storage"
 
 
 @dataclass(frozen=True)
 class ExtractParams:
     """The defaults are the "default" preset: the seed's (Alyafi et al.) except `lesion_shape`
     ("square" keeps the aspect ratio; "stretch" is the seed's box resize), `box_ends` (the
-    catalogue's pixel edges), and normal patches drawn inside the breast's bounding box without
-    overlapping each other."""
+    catalogue's pixel edges), the automatic breast mask, and normal patches drawn inside the
+    breast's bounding box without overlapping each other."""
 
-    normalise: str = "minmax"  # minmax (seed) | percentile | window
-    percentiles: tuple[float, float] = (0.5, 99.5)  # for "percentile", inside the breast
-    lesion_types: tuple[str, ...] = ()  # finding types to cut; empty = every located finding
-    max_lesion_px: int = 750  # skip boxes larger than this in height or width (0 = no limit)
-    lesion_shape: str = "square"  # square | stretch (seed)
-    scale: str = "box"  # box: crop the box | fixed: mm_per_px * 128 mm around the centre
-    mm_per_px: float | None = None
-    margin: float = 0.0  # fraction of the box side added on each side (scale="box")
-    lesion_border: str = "shift"  # shift: move the window inside the image | pad (see `pad`)
-    pad: str = "constant"  # constant (black) | reflect, past the image borders
-    box_ends: str = "exclusive"  # exclusive: boxes are pixel edges | inclusive (seed): x1, y1 + 1
-    normal_per_image: int = 10
-    normal_margin_px: float = 0.0  # dilation of finding boxes that normal patches avoid
-    normal_overlap: bool = False  # normal patches may overlap each other (seed: True)
-    normal_draw: str = "bounds"  # candidates inside the breast's bounding box | image (seed)
-    candidates_per_round: int = 100
-    max_rounds: int = 5
-    min_grey_levels: int = MIN_GREY_LEVELS
-    grey_levels_rule: str = "normal"  # the clean-up applies to normal patches (seed) | both
-    mask: str = "auto"  # auto: threshold from the histogram + opening | threshold (seed)
-    mask_threshold: float = 0.0  # mask="threshold": breast = pixels above this (the seed: > 0)
-    seed: int = 0
-    uint16: bool = False  # also fill the uint16 patch store
-    split_fractions: tuple[float, float, float] = DEFAULT_FRACTIONS
+    # ---- lesions
+    lesion_types: tuple[str, ...] | None = setting(
+        None,
+        label="Lesion types",
+        help="the finding types to cut (all: every located finding)",
+        choices=FINDING_TYPES,
+        none=ALL,
+        group="Lesions",
+    )
+    max_lesion_px: int = setting(
+        750,
+        label="Largest lesion",
+        help="skip lesion boxes larger than this in height or width (0: no limit)",
+        lo=0,
+        unit="px",
+        group="Lesions",
+    )
+    lesion_shape: str = setting(
+        "square",
+        label="Lesion window",
+        help="square: pad the box to a square around its centre; stretch: resize the box as "
+        "it is (the seed)",
+        choices=SHAPES,
+        group="Lesions",
+    )
+    scale: str = setting(
+        "box",
+        label="Scale",
+        help=f"box: the lesion box fills the patch; fixed: {PATCH_SIZE} px at mm-per-px "
+        "around the box's centre",
+        choices=SCALES,
+        group="Lesions",
+    )
+    mm_per_px: float | None = setting(
+        None,
+        label="Patch resolution",
+        help=f"with scale fixed: e.g. 0.2 ({PATCH_SIZE} px = {PATCH_SIZE * 0.2:g} mm); "
+        "default: none, the box sets the scale",
+        lo=0,
+        lo_open=True,
+        unit="mm/px",
+        none=DEFAULT,
+        group="Lesions",
+    )
+    margin: float = setting(
+        0.0,
+        label="Context margin",
+        help="context added on each side of the lesion box, a fraction of its side (scale box)",
+        lo=0,
+        unit="fraction",
+        group="Lesions",
+    )
+    lesion_border: str = setting(
+        "shift",
+        label="Window at the border",
+        help="a lesion window past the image border: shift it inside the image (padded only "
+        "where it is longer than the image) or keep it centred and pad",
+        choices=BORDERS,
+        group="Lesions",
+        advanced=True,
+    )
+    pad: str = setting(
+        "constant",
+        label="Padding",
+        help="padding past the image border: constant (black) or reflect (mirrored)",
+        choices=PAD_MODES,
+        group="Lesions",
+        advanced=True,
+    )
+    box_ends: str = setting(
+        "exclusive",
+        label="Box ends",
+        help="exclusive: boxes are pixel edges; inclusive: x2, y2 are the lesion's last "
+        "pixels, one more each way (the seed's reading of OPTIMAM's X2, Y2)",
+        choices=BOX_ENDS,
+        group="Lesions",
+        advanced=True,
+    )
+    # ---- normal tissue
+    normal_per_image: int = setting(
+        10,
+        label="Normal patches",
+        help="normal-tissue patches per image",
+        lo=0,
+        unit="per image",
+        group="Normal tissue",
+    )
+    normal_margin_px: float = setting(
+        0.0,
+        label="Normal margin",
+        help="distance kept between normal patches and finding boxes",
+        lo=0,
+        unit="px",
+        group="Normal tissue",
+    )
+    normal_overlap: bool = setting(
+        False,
+        label="Normals may overlap",
+        help="normal patches may overlap each other (the seed)",
+        group="Normal tissue",
+    )
+    normal_draw: str = setting(
+        "bounds",
+        label="Draw candidates",
+        help="inside the breast's bounding box (bounds) or over the whole image (the seed)",
+        choices=DRAWS,
+        group="Normal tissue",
+    )
+    candidates_per_round: int = setting(
+        100,
+        label="Candidates per round",
+        help="random normal-patch windows tried per round",
+        lo=1,
+        group="Normal tissue",
+        advanced=True,
+    )
+    max_rounds: int = setting(
+        5,
+        label="Rounds",
+        help="rounds of candidates per image at most",
+        lo=1,
+        group="Normal tissue",
+        advanced=True,
+    )
+    # ---- normalisation
+    normalise: str = setting(
+        "minmax",
+        label="Normalisation",
+        help="minmax: the seed's per-image rescale; percentile: the percentiles inside the "
+        "breast; window: the DICOM VOI window",
+        choices=PRESETS,
+        group="Normalisation",
+    )
+    percentiles: tuple[float, float] = setting(
+        (0.5, 99.5),
+        label="Percentiles",
+        help="the grey range of normalisation percentile, inside the breast",
+        lo=0,
+        hi=100,
+        unit="%",
+        decimals=2,
+        group="Normalisation",
+        advanced=True,
+    )
+    min_grey_levels: int = setting(
+        MIN_GREY_LEVELS,
+        label="Fewest grey levels",
+        help="patches with fewer distinct grey levels are dropped (flat background)",
+        lo=0,
+        unit="levels",
+        group="Normalisation",
+        advanced=True,
+    )
+    grey_levels_rule: str = setting(
+        "normal",
+        label="Grey-level clean-up",
+        help="the clean-up applies to normal patches only (the seed) or to lesion patches too",
+        choices=GREY_LEVEL_RULES,
+        group="Normalisation",
+        advanced=True,
+    )
+    # ---- breast mask
+    mask: str = setting(
+        "auto",
+        label="Breast mask",
+        help="auto: a threshold from each image's histogram, film labels and scanner strips cut "
+        "off; threshold: the pixels above the mask threshold (the seed: > 0)",
+        choices=MASKS,
+        group="Breast mask",
+    )
+    mask_threshold: float = setting(
+        0.0,
+        label="Mask threshold",
+        help="with mask threshold: breast = pixels above this raw value (the seed: 0)",
+        unit="raw value",
+        group="Breast mask",
+        advanced=True,
+    )
+    # ---- split and storage
+    seed: int = setting(
+        0, label="Random seed", help="seed of the normal patches and the split", group=_STORE
+    )
+    split_fractions: tuple[float, float, float] = setting(
+        DEFAULT_FRACTIONS,
+        label="Split fractions",
+        help="train, val and test fractions of the patients, summing to 1",
+        lo=0,
+        hi=1,
+        group=_STORE,
+        advanced=True,
+    )
+    uint16: bool = setting(
+        False,
+        label="Keep 16-bit patches",
+        help="also fill the uint16 patch store",
+        group=_STORE,
+        advanced=True,
+    )
 
     def __post_init__(self) -> None:
-        checks = [
-            (self.normalise in PRESETS, f"--normalise must be one of {', '.join(PRESETS)}"),
-            (self.lesion_shape in SHAPES, f"lesion shape must be one of {', '.join(SHAPES)}"),
-            (self.scale in SCALES, f"--scale must be one of {', '.join(SCALES)}"),
-            (self.pad in PAD_MODES, f"--pad must be one of {', '.join(PAD_MODES)}"),
+        check(self)
+        low, high = self.percentiles
+        problems = [
+            (self.scale == "fixed" and self.mm_per_px is None, "mm_per_px", "scale fixed needs it"),
+            (low >= high, "percentiles", "the low percentile must be below the high"),
             (
-                self.lesion_border in BORDERS,
-                f"--lesion-border must be one of {', '.join(BORDERS)}",
-            ),
-            (self.box_ends in BOX_ENDS, f"--box-ends must be one of {', '.join(BOX_ENDS)}"),
-            (self.normal_draw in DRAWS, f"--normal-draw must be one of {', '.join(DRAWS)}"),
-            (self.mask in MASKS, f"--mask must be one of {', '.join(MASKS)}"),
-            (
-                self.grey_levels_rule in GREY_LEVEL_RULES,
-                f"--grey-levels-rule must be one of {', '.join(GREY_LEVEL_RULES)}",
+                abs(sum(self.split_fractions) - 1) > 1e-6,
+                "split_fractions",
+                "the three fractions must sum to 1",
             ),
             (
-                self.scale != "fixed" or (self.mm_per_px or 0) > 0,
-                "--scale fixed needs --mm-per-px > 0",
-            ),
-            (
-                set(self.lesion_types) <= set(FINDING_TYPES),
-                f"--lesion-types must be among {', '.join(FINDING_TYPES)}",
-            ),
-            (
-                self.max_lesion_px >= 0 and self.normal_per_image >= 0,
-                "sizes and counts must be >= 0",
-            ),
-            (self.margin >= 0 and self.normal_margin_px >= 0, "margins must be >= 0"),
-            (
-                self.candidates_per_round > 0 and self.max_rounds > 0,
-                "candidates and rounds must be > 0",
-            ),
-            (
-                0 <= self.percentiles[0] < self.percentiles[1] <= 100,
-                "percentiles must be 0 <= lo < hi <= 100",
-            ),
-            (
-                len(self.split_fractions) == 3
-                and abs(sum(self.split_fractions) - 1) < 1e-6
-                and min(self.split_fractions) >= 0,
-                "split fractions must be three numbers summing to 1",
+                self.mask == "auto" and self.mask_threshold != 0,
+                "mask_threshold",
+                "a manual threshold: use it with --mask threshold",
             ),
         ]
-        for ok, message in checks:
-            if not ok:
-                raise InputError(message)
+        for bad, name, why in problems:
+            if bad:
+                raise InputError(f"{_FIELDS[name].describe()}: {why}")
 
     @property
     def breast_threshold(self) -> float | None:
@@ -179,14 +327,45 @@ class ExtractParams:
         return json.loads(self.to_json())
 
     def to_json(self) -> str:
-        return json.dumps(
-            {**dataclasses.asdict(self), "preset": self.preset_name()}, sort_keys=True
-        )
+        """The stored form, unchanged since the first workspaces: every lesion type is `[]`."""
+        stored = {**to_dict(self), "preset": self.preset_name()}
+        stored["lesion_types"] = stored["lesion_types"] or []
+        return json.dumps(stored, sort_keys=True)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ExtractParams:
         """From stored JSON (the "preset" key is derived, not read)."""
-        known = {f.name for f in dataclasses.fields(cls)}
-        tuples = {"percentiles", "lesion_types", "split_fractions"}
-        d = {**LEGACY_VALUES, **d}
-        return cls(**{k: tuple(v) if k in tuples else v for k, v in d.items() if k in known})
+        d = {**LEGACY_VALUES, **d, "lesion_types": d.get("lesion_types") or None}
+        return from_dict(cls, d, strict=False)
+
+
+_FIELDS = {sf.name: sf for sf in fields_of(ExtractParams)}
+
+
+@dataclass(frozen=True)
+class ExtractRun:
+    """How an extraction runs, not what it cuts (not stored with the patches): the Data panel's
+    and `mammogan extract`'s. The CLI alone has --shard (cluster array jobs) and --redo (the
+    panel asks before it redoes an extraction with other parameters)."""
+
+    preset: str = setting(
+        "default",
+        label="Preset",
+        help="the extraction choices to start from: seed, the authors' (box crop stretched, "
+        "inclusive box ends, min-max, mask > 0, overlapping normals drawn over the image); "
+        "default, the app's. Settings given as well override the preset.",
+        choices=tuple(PRESET_VALUES),
+        group="Run",
+    )
+    workers: int | None = setting(
+        None,
+        label="Worker processes",
+        help="processes that read and cut the images (0: in this process; default: one per "
+        "available core)",
+        lo=0,
+        none=DEFAULT,
+        group="Run",
+    )
+
+    def __post_init__(self) -> None:
+        check(self)

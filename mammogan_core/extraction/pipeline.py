@@ -13,19 +13,47 @@ one node all the cores with `--workers`.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..control import Control
 from ..errors import InputError
-from ..events import Event, Finished, ItemError, Log, Progress
+from ..events import Event, Finished, ItemError, Log, Progress, Result
+from ..importing.results import FileError
 from ..preprocess.split import assign_splits
 from ..workspace import Workspace
 from .catalogue_io import Shard, commit, pending_tasks, prepare
 from .params import ExtractParams
 from .pool import TaskRunner
+
+
+@dataclass(frozen=True)
+class ExtractResult(Result):
+    status: str  # finished | stopped (the same run again continues where it stopped)
+    stopped: bool
+    lesion_patches: int  # in the workspace, after this run
+    normal_patches: int
+    images_done: int
+    images_skipped: int  # could not be read or cut: `errors`
+    errors: tuple[FileError, ...]
+    seconds: float
+    workers: int
+    shard: str | None
+    not_cut: dict[str, int]  # lesions left out, by reason
+    lesions_padded: int  # lesion windows longer than the image: padded past its border
+    preset: str
+
+
+def available_cores() -> int:
+    """The cores this process may use (a cluster job's share, not the whole node's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def parse_shard(text: str | None) -> Shard | None:
@@ -45,12 +73,14 @@ def extract_patches(
     ws: Workspace,
     params: ExtractParams,
     control: Control,
-    workers: int = 2,
+    workers: int | None = None,
     shard: Shard | None = None,
     redo: bool = False,
 ) -> Iterator[Event]:
-    """Extract lesion and normal patches of every image not extracted yet (of the shard)."""
+    """Extract lesion and normal patches of every image not extracted yet (of the shard), in
+    `workers` processes (0: in this one; None: one per available core)."""
     started = time.perf_counter()
+    workers = available_cores() if workers is None else workers
     if shard is not None:
         parse_shard(f"{shard[0]}/{shard[1]}")
     warning = prepare(ws, params, shard, redo)
@@ -72,7 +102,7 @@ def extract_patches(
     done, errors, skipped, padded = 0, [], Counter(), 0
     for result in runner.results(tasks):
         if result.error is not None:
-            errors.append({"path": result.path, "reason": result.error})
+            errors.append(FileError(result.path, result.error))
             yield ItemError(result.path, result.error)
         else:
             commit(ws, result, splits.get(result.image_id), params_json)
@@ -86,19 +116,19 @@ def extract_patches(
         )
     counts = ws.counts()
     yield Finished(
-        {
-            "lesion_patches": counts["lesion_patches"],
-            "normal_patches": counts["normal_patches"],
-            "images_done": done,
-            "images_skipped": len(errors),
-            "errors": errors,
-            "seconds": round(time.perf_counter() - started, 3),
-            "workers": workers,
-            "shard": None if shard is None else f"{shard[0]}/{shard[1]}",
-            "stopped": runner.stopped,
-            "not_cut": dict(sorted(skipped.items())),
-            # lesion windows longer than the image: padded past its border
-            "lesions_padded": padded,
-            "preset": params.preset_name(),
-        }
+        ExtractResult(
+            status="stopped" if runner.stopped else "finished",
+            stopped=runner.stopped,
+            lesion_patches=counts["lesion_patches"],
+            normal_patches=counts["normal_patches"],
+            images_done=done,
+            images_skipped=len(errors),
+            errors=tuple(errors),
+            seconds=round(time.perf_counter() - started, 3),
+            workers=workers,
+            shard=None if shard is None else f"{shard[0]}/{shard[1]}",
+            not_cut=dict(sorted(skipped.items())),
+            lesions_padded=padded,
+            preset=params.preset_name(),
+        )
     )

@@ -10,6 +10,8 @@ from ..lazy import lazy_getattr
 _EXPORTS = {
     "FORMATS": "detect",
     "HeaderFilter": "filters",
+    "ImportOptions": "options",
+    "ImportResult": "results",
     "import_dataset": "pipeline",
 }
 

@@ -27,6 +27,7 @@ from . import detect, store
 from .filters import HeaderFilter, reject_reason
 from .formats import FORMATS, FormatSpec
 from .geometry import GeometryRejected, finding_box, geometry_json
+from .results import FileError, ImportResult, RowSkipped
 
 BATCH_IMAGES = 200
 PROGRESS_EVERY = 25
@@ -55,8 +56,8 @@ class _Import:
         self.seen: dict[str, str] = {}  # image ref -> file, for the images scanned so far
         self.unreadable: set[str] = set()
         self.batch = store.Batch()
-        self.skipped: list[dict[str, str]] = []
-        self.errors: list[dict[str, str]] = []
+        self.skipped: list[RowSkipped] = []
+        self.errors: list[FileError] = []
         # image ref -> "row: reason" of its abnormalities that cannot be located
         self.unlocated: dict[str, list[str]] = defaultdict(list)
         for row in aset.skipped:
@@ -66,11 +67,11 @@ class _Import:
 
     # ------------------------------------------------------------ report
     def skip(self, row: str, reason: str) -> None:
-        self.skipped.append({"row": row, "reason": reason})
+        self.skipped.append(RowSkipped(row, reason))
         self.batch.issue("skipped", reason, row=row)
 
     def error(self, path: str, reason: str) -> ItemError:
-        self.errors.append({"path": path, "reason": reason})
+        self.errors.append(FileError(path, reason))
         self.batch.issue("error", reason, path=path)
         return ItemError(path, reason)
 
@@ -187,18 +188,19 @@ class _Import:
             for row in rows:
                 self.skip(row, f"no image file for id {ref}")
 
-    def summary(self) -> dict[str, Any]:
+    def result(self, stopped: bool) -> ImportResult:
         images, findings, by_type = store.counts(self.ws, self.source_id)
-        return {
-            "images": images,
-            "findings": findings,
-            "findings_by_type": by_type,
-            "normal_excluded": store.normal_excluded_count(self.ws, self.source_id),
-            "skipped": self.skipped,
-            "errors": self.errors,
-            "source_id": self.source_id,
-            "format": self.fmt,
-        }
+        return ImportResult(
+            status="stopped" if stopped else "finished",
+            images=images,
+            findings=findings,
+            findings_by_type=by_type,
+            normal_excluded=store.normal_excluded_count(self.ws, self.source_id),
+            skipped=tuple(self.skipped),
+            errors=tuple(self.errors),
+            source_id=self.source_id,
+            format=self.fmt,
+        )
 
 
 def normal_exclusion(unlocated: list[str]) -> str | None:
@@ -242,7 +244,7 @@ def import_dataset(
     plan: ImportPlan | None = None,
 ) -> Iterator[Event]:
     """Import a dataset folder into the workspace (see the module doc). Yields Progress, Log,
-    ItemError and, last, Finished(summary). `plan`: from `plan_import(source, fmt, annotations)`
+    ItemError and, last, Finished(ImportResult). `plan`: from `plan_import(source, fmt, annotations)`
     when the caller checked the inputs already (then the other three are not read again)."""
     plan = plan or plan_import(source, fmt, annotations)
     source, fmt, ann_paths, aset = plan.source, plan.fmt, plan.annotations, plan.aset
@@ -273,4 +275,4 @@ def import_dataset(
     if not stopped:
         run.report_unmatched()
     store.write(ws, source_id, run.batch)
-    yield Finished(run.summary())
+    yield Finished(run.result(stopped))

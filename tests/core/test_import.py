@@ -26,6 +26,7 @@ SUMMARY_KEYS = {
     "source_id",
     "format",
     "normal_excluded",
+    "status",  # finished | stopped, as every command's --json says
 }
 
 
@@ -38,7 +39,7 @@ def mias_row(start: str) -> str:
 def run_import(ws, source, fmt="auto", annotations=None, filters=None, control=None):
     events = list(import_dataset(ws, source, fmt, annotations, control or Control(), filters))
     assert isinstance(events[-1], Finished)
-    return events[-1].summary, events
+    return events[-1].as_dict(), events
 
 
 def skipped(summary) -> dict[str, str]:

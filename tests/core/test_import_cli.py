@@ -73,7 +73,7 @@ def test_filters_and_explicit_annotations(tmp_path: Path, capsys) -> None:
             "missing column(s) 'study_id'",
         ),
         (["--filter", "Manufacturer"], "bad filter"),
-        (["--format", "ddsm"], "invalid choice"),
+        (["--format", "ddsm"], "'ddsm' is not one of auto, mias"),
     ],
 )
 def test_bad_input_exits_2(tmp_path: Path, capsys, extra: list[str], message: str) -> None:

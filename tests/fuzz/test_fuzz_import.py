@@ -80,7 +80,7 @@ def test_fuzzed_files_import_or_fail_per_file(tmp_path: Path, monkeypatch) -> No
             imported = 0
             for folder in corpus.image_folders:
                 events = list(import_dataset(ws, folder, "images", None, Control()))
-                summary = events[-1].summary
+                summary = events[-1].as_dict()
                 errors = {e["path"]: e["reason"] for e in summary["errors"]}
                 stored = {
                     str(ws.resolve(r[0]))

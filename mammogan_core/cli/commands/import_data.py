@@ -7,15 +7,17 @@ import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from ...control import Control
 from ...errors import InputError
 from ...events import Event, Finished
-from ...importing.detect import FORMATS
+from ...importing.options import ImportOptions
+from ...importing.results import ImportResult
+from ...settings import add_arguments as add_settings
+from ...settings import from_args
 from ...workspace import Workspace
 from ...workspace.workspace import MARKER
-from ..main import require_workspace
+from ..main import require_workspace, resumable
 
 NAME = "import"
 HELP = "import a dataset folder (mini-MIAS, CBIS-DDSM, VinDr-Mammo, INbreast, OPTIMAM, CSV, images)"
@@ -23,65 +25,54 @@ ORDER = 20
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("source", metavar="SRC", help="the dataset folder")
-    p.add_argument(
-        "--format",
-        default="auto",
-        choices=("auto", *FORMATS),
-        help="dataset format (default: detected from the annotation files)",
-    )
-    p.add_argument("--annotations", metavar="FILE", help="annotation file (default: found in SRC)")
-    p.add_argument(
-        "--filter",
-        action="append",
-        default=[],
-        metavar="EXPR",
-        help="keep only images whose header matches, e.g. 'PresentationIntentType=FOR PRESENTATION' "
-        "or 'Manufacturer~HOLOGIC' (repeatable; != also works)",
-    )
+    add_settings(p, ImportOptions)
 
 
 def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
-    from ...importing import HeaderFilter  # pydicom only when importing
-    from ...importing.pipeline import import_dataset, plan_import
+    from ...importing.pipeline import import_dataset, plan_import  # pydicom only when importing
 
     folder = require_workspace(args)
-    filters = [HeaderFilter.parse(text) for text in args.filter]
-    source = Path(args.source).expanduser()
-    annotations = Path(args.annotations).expanduser() if args.annotations else None
+    options = from_args(args, ImportOptions())
     # The workspace is created only once the inputs are read (annotation columns included),
     # so a typo or a wrong file leaves no folder behind.
-    plan = plan_import(source, args.format, annotations)
+    plan = plan_import(options.source_path, options.format, options.annotations_path)
     root = Path(folder).expanduser()
     created = not (root / MARKER).exists()
     existed = root.exists()
-    summary: dict[str, Any] = {}
+    result: ImportResult | None = None
     with Workspace.open_or_create(folder) as ws:
-        for event in import_dataset(ws, source, args.format, annotations, control, filters, plan):
+        events = import_dataset(
+            ws, plan.source, plan.fmt, None, control, options.header_filters(), plan
+        )
+        for event in events:
             if isinstance(event, Finished):
-                summary = event.summary
+                result = event.summary  # type: ignore[assignment]
             else:
                 yield event
-    if summary.get("images") or control.stop_requested:
-        yield Finished(summary)
+    assert isinstance(result, ImportResult)
+    if result.images or result.status == "stopped":
+        # stopped: the same command completes the import
+        yield from resumable(iter([Finished(result)]), args)
         return
     if created:  # a workspace the import made only to leave it empty: the user did not ask
         _remove_new_workspace(root, existed)
-    raise InputError(f"no image imported as {plan.fmt}{_why_nothing(summary)}", plan.source)
+    raise InputError(f"no image imported as {plan.fmt}{_why_nothing(result)}", plan.source)
 
 
-def _why_nothing(summary: dict[str, Any]) -> str:
+def _why_nothing(result: ImportResult) -> str:
     """The counts of unreadable files and unused rows, each with an example of its most
     common reason (the first row may be an unrelated one, e.g. a row without coordinates)."""
     parts = []
-    for key, what in (("errors", "files could not be read"), ("skipped", "rows were not used")):
-        items = summary.get(key) or []
+    problems = (
+        (result.errors, "files could not be read", lambda e: e.path),
+        (result.skipped, "rows were not used", lambda e: e.row),
+    )
+    for items, what, where in problems:
         if items:
-            kinds = Counter(" ".join(i["reason"].split()[:4]) for i in items)
+            kinds = Counter(" ".join(i.reason.split()[:4]) for i in items)
             kind, n = kinds.most_common(1)[0]
-            example = next(i for i in items if i["reason"].startswith(kind))
-            where = example.get("path") or example.get("row")
-            parts.append(f"{len(items)} {what}, {n} like {where}: {example['reason']}")
+            example = next(i for i in items if i.reason.startswith(kind))
+            parts.append(f"{len(items)} {what}, {n} like {where(example)}: {example.reason}")
     return ": " + "; ".join(parts) if parts else ": no image file found"
 
 
