@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mammogan_core.events import Event, ItemError, Log, Progress
+from mammogan_core.events import Event, ItemError, Log, Progress, Result
 
 from .workers import OperationFactory, Task
 
@@ -65,8 +65,9 @@ class TaskManager(QObject):
         elif isinstance(ev, ItemError):
             self.log.emit("error", f"{ev.path}: {ev.reason}")
 
-    def _on_finished(self, task: Task, summary: dict) -> None:
-        state = "stopped" if summary.get("stopped") else "finished"
+    def _on_finished(self, task: Task, summary: Result | dict) -> None:
+        d = summary.to_dict() if isinstance(summary, Result) else summary
+        state = "stopped" if d.get("stopped") or d.get("status") == "stopped" else "finished"
         self.log.emit("info", f"{task.name}: {state}")
 
     def _forget(self, task: Task) -> None:

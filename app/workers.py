@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from mammogan_core.control import Control, Stopped
 from mammogan_core.errors import MammoganError
-from mammogan_core.events import Event, Finished, Progress
+from mammogan_core.events import Event, Finished, Progress, Result
 
 log = logging.getLogger("mammogan.app")
 
@@ -28,7 +28,7 @@ _PROGRESS_INTERVAL_S = 0.05  # at most 20 progress updates a second reach the GU
 
 class _Worker(QObject):
     event = Signal(object)
-    finished = Signal(dict)
+    finished = Signal(object)
     failed = Signal(str, str)
 
     def __init__(self, factory: OperationFactory, control: Control) -> None:
@@ -46,7 +46,7 @@ class _Worker(QObject):
             self.thread().quit()
 
     def _run(self) -> None:
-        summary: dict[str, Any] = {}
+        summary: Result | dict[str, Any] = {}
         pending: Progress | None = None
         last_sent = 0.0
         try:
@@ -58,7 +58,7 @@ class _Worker(QObject):
                         continue
                     last_sent, pending = now, None
                 elif isinstance(ev, Finished):
-                    summary = dict(ev.summary)
+                    summary = ev.summary
                 self.event.emit(ev)
             if pending is not None:
                 self.event.emit(pending)
@@ -71,8 +71,8 @@ class _Worker(QObject):
             log.exception("task failed")
             self.failed.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
             return
-        if self._control.stop_requested:
-            summary.setdefault("stopped", True)
+        if self._control.stop_requested and isinstance(summary, dict):
+            summary = {"stopped": True, **summary}  # a Result says its status itself
         self.finished.emit(summary)
 
 
@@ -80,7 +80,7 @@ class Task(QObject):
     """A running operation, seen from the GUI thread."""
 
     event = Signal(object)  # every Event (progress throttled)
-    finished = Signal(dict)  # the Finished summary ({"stopped": True} if stopped)
+    finished = Signal(object)  # the Finished summary: a Result, or a dict ({"stopped": True})
     failed = Signal(str, str)  # message, traceback
     ended = Signal()  # after finished or failed, once the thread has quit
     paused_changed = Signal(bool)  # every view of the task (status bar, panel) follows it
@@ -138,8 +138,8 @@ class Task(QObject):
             return True
         return self._thread.wait(timeout_ms)
 
-    @Slot(dict)
-    def _on_finished(self, summary: dict) -> None:
+    @Slot(object)
+    def _on_finished(self, summary: Result | dict[str, Any]) -> None:
         self._end()
         self.finished.emit(summary)
         self.ended.emit()

@@ -155,7 +155,7 @@ def _range_problem(spec: Setting, value: float) -> str:
 def parse(sf: SettingField, text: str) -> Any:
     """A value from the text a person typed (a CLI flag, a form's text field)."""
     text = text.strip()
-    if sf.optional and text.lower() == sf.spec.none:
+    if sf.optional and text.lower() in ("", sf.spec.none):  # an emptied field: the default
         return None
     try:
         if sf.kind == "int":

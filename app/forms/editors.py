@@ -14,10 +14,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSpinBox,
     QWidget,
 )
@@ -52,6 +54,39 @@ def _text(sf: st.SettingField, changed: Callable[[], None]) -> Editor:
             raise ValueError(exc.reason.removeprefix(f"{sf.describe()}: ")) from None
 
     return Editor(edit, get, lambda v: edit.setText(st.format_value(sf, v)))
+
+
+class PathEdit(QWidget):
+    """A path typed or chosen with Browse… (a folder or a file, as the setting says)."""
+
+    def __init__(self, sf: st.SettingField, changed: Callable[[], None]) -> None:
+        super().__init__()
+        self.sf = sf
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(sf.spec.help)
+        self.edit.textChanged.connect(changed)
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.clicked.connect(self.browse)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.edit, 1)
+        lay.addWidget(self.browse_button)
+
+    def browse(self) -> None:
+        title, start = self.sf.spec.label, self.edit.text().strip()
+        if self.sf.spec.path == "dir":
+            path = QFileDialog.getExistingDirectory(self, title, start)
+        else:
+            path, _filter = QFileDialog.getOpenFileName(self, title, start)
+        if path:
+            self.edit.setText(path)
+
+    def get(self) -> str | None:
+        text = self.edit.text().strip()
+        return None if self.sf.optional and not text else text
+
+    def set(self, value: str | None) -> None:
+        self.edit.setText(value or "")
 
 
 def _int(sf: st.SettingField, changed: Callable[[], None]) -> Editor:
@@ -165,6 +200,9 @@ class CheckList(QListWidget):
 
 
 def make_editor(sf: st.SettingField, changed: Callable[[], None]) -> Editor:
+    if sf.spec.path:
+        path = PathEdit(sf, changed)
+        return Editor(path, path.get, path.set)
     if sf.kind == "bool":
         box = QCheckBox()
         box.toggled.connect(changed)

@@ -10,17 +10,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
+    QFrame,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
-    QSpinBox,
+    QScrollArea,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,28 +27,37 @@ from mammogan_core import catalogue_queries as cq
 from mammogan_core.control import Control
 from mammogan_core.errors import InputError
 from mammogan_core.events import Event, ItemError, Progress
-from mammogan_core.preprocess.normalise import PRESETS
+from mammogan_core.extraction.params import RUN_FIELDS, ExtractParams, ExtractRun
+from mammogan_core.extraction.pipeline import ExtractResult
+from mammogan_core.importing.options import ImportOptions
+from mammogan_core.importing.results import ImportResult
 
 from .. import dialogs
 from ..context import AppContext
+from ..forms import SettingsForm
 from .base import Panel
 from .data_overview import DatasetOverview
 
-FORMATS = ("auto", "mias", "cbis-ddsm", "vindr", "inbreast", "optimam", "generic", "images")
 _MAX_ISSUE_ROWS = 5000  # a table of every row of a 100K-row CSV helps nobody; the log has all
-
-
-def _path_row(edit: QLineEdit, button_text: str, chooser: Callable[[], None]) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addWidget(edit, 1)
-    button = QPushButton(button_text)
-    button.clicked.connect(chooser)
-    row.addWidget(button)
-    return row
 
 
 def _plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+class ImportForm(SettingsForm):
+    """The import settings, with the paths checked on disk as they are typed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(ImportOptions, parent=parent)
+
+    def extra_problems(self, value: ImportOptions) -> dict[str, str]:
+        problems = {}
+        if value.source.strip() and not value.source_path.is_dir():
+            problems["source"] = "no such folder"
+        if value.annotations_path is not None and not value.annotations_path.exists():
+            problems["annotations"] = "no such file or folder"
+        return problems
 
 
 class DataPanel(Panel):
@@ -64,46 +69,42 @@ class DataPanel(Panel):
         self.counts_label.setObjectName("workspaceCounts")
         self.counts_label.setWordWrap(True)
 
-        self.source_edit = QLineEdit()
-        self.source_edit.setPlaceholderText("Folder with the mammograms (searched recursively)")
-        self.format_box = QComboBox()
-        self.format_box.addItems(FORMATS)
-        self.annotations_edit = QLineEdit()
-        self.annotations_edit.setPlaceholderText("Optional: Info.txt, a case CSV, a generic CSV…")
-        self.filters_edit = QLineEdit()
-        self.filters_edit.setPlaceholderText(
-            "Optional header filters, e.g. PresentationIntentType=FOR PRESENTATION; Modality=MG"
-        )
+        self.import_form = ImportForm()
+        self.import_form.set_value(ImportOptions())
         self.import_button = QPushButton("Import")
-        form = QFormLayout()
-        form.addRow("Source folder:", _path_row(self.source_edit, "Browse…", self._choose_source))
-        form.addRow("Format:", self.format_box)
-        form.addRow(
-            "Annotation file:",
-            _path_row(self.annotations_edit, "Browse…", self._choose_annotations),
-        )
-        form.addRow("Header filters:", self.filters_edit)
-        form.addRow("", self.import_button)
-        import_group = QGroupBox("Import a dataset")
-        import_group.setLayout(form)
+        self.import_form.group_forms["Import a dataset"].addRow("", self.import_button)
 
-        self.normal_spin = QSpinBox()
-        self.normal_spin.setRange(0, 1000)
-        self.normal_spin.setValue(10)
-        self.normalise_box = QComboBox()
-        self.normalise_box.addItems(PRESETS)
-        self.workers_spin = QSpinBox()
-        self.workers_spin.setRange(0, 64)
-        self.workers_spin.setValue(2)
-        self.workers_spin.setSpecialValueText("0 (in the app)")
+        self.run_form = SettingsForm(ExtractRun)
+        self.run_form.boxes["Run"].setTitle("Extract patches")
+        self.params_form = SettingsForm(ExtractParams)
+        self.preset_label = QLabel()
+        self.preset_label.setObjectName("extractPreset")
+        self.preset_label.setWordWrap(True)
         self.extract_button = QPushButton("Extract patches")
-        ex_form = QFormLayout()
-        ex_form.addRow("Normal patches per image:", self.normal_spin)
-        ex_form.addRow("Normalisation:", self.normalise_box)
-        ex_form.addRow("Worker processes:", self.workers_spin)
-        ex_form.addRow("", self.extract_button)
-        extract_group = QGroupBox("Extract patches")
-        extract_group.setLayout(ex_form)
+        self.run_form.set_value(ExtractRun())
+        self.params_form.set_value(ExtractParams())
+        self.params_form.changed.connect(self._show_preset)
+        self.run_form.editors["preset"].widget.currentTextChanged.connect(self._apply_preset)
+        self._show_preset()
+
+        forms = QWidget()
+        column = QVBoxLayout(forms)
+        for widget in (
+            self.import_form,
+            self.run_form,
+            self.params_form,
+            self.preset_label,
+            self.extract_button,
+        ):
+            column.addWidget(widget)
+        column.addStretch(1)
+        self.forms_scroll = QScrollArea()
+        self.forms_scroll.setWidget(forms)
+        self.forms_scroll.setWidgetResizable(True)
+        self.forms_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.forms_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bar = self.forms_scroll.verticalScrollBar().sizeHint().width()
+        self.forms_scroll.setMinimumWidth(forms.minimumSizeHint().width() + bar)  # never clipped
 
         self.progress = QProgressBar()
         self.progress.setVisible(False)
@@ -125,33 +126,47 @@ class DataPanel(Panel):
         header.setStretchLastSection(True)
         self.issues.setColumnWidth(1, 320)
 
-        top = QHBoxLayout()
-        top.addWidget(import_group, 3)
-        top.addWidget(extract_group, 2)
+        results = QWidget()
+        shown = QVBoxLayout(results)
+        shown.setContentsMargins(0, 0, 0, 0)
+        shown.addWidget(self.progress)
+        shown.addWidget(self.summary_label)
+        shown.addWidget(self.overview, 1)
+        shown.addWidget(QLabel("Skipped rows and unreadable files:"))
+        shown.addWidget(self.issues, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.forms_scroll)
+        split.addWidget(results)
+        split.setStretchFactor(1, 1)
+        split.setSizes([1, 10_000])  # the forms as narrow as they fit, the results the rest
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel("<h2>Data</h2>"))
         lay.addWidget(self.counts_label)
-        lay.addLayout(top)
-        lay.addWidget(self.progress)
-        lay.addWidget(self.summary_label)
-        lay.addWidget(self.overview, 1)
-        lay.addWidget(QLabel("Skipped rows and unreadable files:"))
-        lay.addWidget(self.issues, 1)
+        lay.addWidget(split, 1)
 
         self.import_button.clicked.connect(self.start_import)
         self.extract_button.clicked.connect(self.start_extraction)
         self.workspace_changed()
 
-    # ---------------------------------------------------------------- choosing files
-    def _choose_source(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Dataset folder", self.source_edit.text())
-        if path:
-            self.source_edit.setText(path)
+    # ---------------------------------------------------------------- presets
+    def _apply_preset(self, name: str) -> None:
+        """The preset's extraction choices in the form; what to cut and how to store it stay."""
+        current = self.params_form.value() or ExtractParams()
+        keep = {field: getattr(current, field) for field in RUN_FIELDS}
+        self.params_form.set_value(ExtractParams.preset(name, **keep))
 
-    def _choose_annotations(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Annotation file", self.source_edit.text())
-        if path:
-            self.annotations_edit.setText(path)
+    def _show_preset(self) -> None:
+        params = self.params_form.value()
+        if params is None:
+            self.preset_label.setText(self.params_form.problem_text())
+            return
+        name = params.preset_name()
+        self.preset_label.setText(
+            f"These settings are the <b>{name}</b> preset's."
+            if name != "custom"
+            else "Custom settings (changed from the preset's)."
+        )
 
     # ---------------------------------------------------------------- state
     def workspace_changed(self) -> None:
@@ -179,26 +194,18 @@ class DataPanel(Panel):
             "normal patches."
         )
 
-    def _header_filters(self) -> list[Any]:
-        """The filters typed as `Keyword=Value; Keyword~Text` (raises InputError if malformed)."""
-        from mammogan_core.importing.filters import HeaderFilter
-
-        return [HeaderFilter.parse(p) for p in self.filters_edit.text().split(";") if p.strip()]
-
     # ---------------------------------------------------------------- work
     def start_import(self) -> None:
-        ws, source = self.workspace, self.source_edit.text().strip()
+        ws, options = self.workspace, self.import_form.value()
         if ws is None:
             return
-        if not source:
-            self.summary_label.setText("Choose the dataset folder first.")
+        if options is None:
+            self.summary_label.setText(self.import_form.problem_text())
             return
-        fmt = self.format_box.currentText()
-        annotations = self.annotations_edit.text().strip() or None
         try:
-            filters = self._header_filters()
-        except InputError as exc:
-            self.summary_label.setText(str(exc))
+            source = options.source_path
+        except InputError:
+            self.summary_label.setText("Choose the dataset folder first.")
             return
 
         def run(control: Control) -> Iterator[Event]:
@@ -206,27 +213,30 @@ class DataPanel(Panel):
 
             return ws.in_own_session(
                 lambda own: import_dataset(
-                    own, Path(source), fmt, annotations, control, header_filters=filters
+                    own,
+                    source,
+                    options.format,
+                    options.annotations_path,
+                    control,
+                    header_filters=options.header_filters(),
                 )
             )
 
         self.issues.setRowCount(0)
-        self._start(f"Import {Path(source).name}", run, self._show_import)
+        self._start(f"Import {source.name}", run, self._show_import)
 
     def start_extraction(self) -> None:
-        ws = self.workspace
+        ws, how, params = self.workspace, self.run_form.value(), self.params_form.value()
         if ws is None:
             return
-        normal, normalise, workers = (
-            self.normal_spin.value(),
-            self.normalise_box.currentText(),
-            self.workers_spin.value(),
-        )
+        if how is None or params is None:
+            problems = (self.run_form.problem_text(), self.params_form.problem_text())
+            self.summary_label.setText("\n".join(p for p in problems if p))
+            return
 
-        from mammogan_core.extraction import ExtractParams, extract_patches
+        from mammogan_core.extraction import extract_patches
         from mammogan_core.extraction.catalogue_io import parameter_conflict
 
-        params = ExtractParams(normal_per_image=normal, normalise=normalise)
         # Other parameters than the images already done: the core refuses to mix them, so
         # offer the redo here rather than show that refusal as an error.
         conflict = parameter_conflict(ws, params)
@@ -241,7 +251,7 @@ class DataPanel(Panel):
 
         def run(control: Control) -> Iterator[Event]:
             return ws.in_own_session(
-                lambda own: extract_patches(own, params, control, workers=workers, redo=redo)
+                lambda own: extract_patches(own, params, control, workers=how.workers, redo=redo)
             )
 
         self._start("Extract patches", run, self._show_extraction)
@@ -250,7 +260,7 @@ class DataPanel(Panel):
         self,
         name: str,
         factory: Callable[[Control], Iterator[Event]],
-        on_summary: Callable[[dict], None],
+        on_summary: Callable[[Any], None],
     ) -> None:
         self.summary_label.setText(f"{name}…")
         self.progress.setRange(0, 0)
@@ -292,38 +302,42 @@ class DataPanel(Panel):
     def _short(self, path: Any) -> str:
         """A file inside the source folder as its relative path (the full one is a tooltip away)."""
         try:
-            return Path(str(path)).relative_to(self.source_edit.text().strip()).as_posix()
+            source = self.import_form.editors["source"].get() or ""
+            return Path(str(path)).relative_to(source.strip()).as_posix()
         except ValueError:
             return str(path)
 
-    def _show_import(self, s: dict) -> None:
-        if s.get("stopped") and "images" not in s:
+    def _show_import(self, r: ImportResult | dict) -> None:
+        if not isinstance(r, ImportResult):  # stopped before the import reported anything
             self.summary_label.setText("Import stopped.")
             return
         by_type = ", ".join(
-            f"{k.replace('_', ' ')} {v}"
-            for k, v in sorted((s.get("findings_by_type") or {}).items())
+            f"{k.replace('_', ' ')} {v}" for k, v in sorted(r.findings_by_type.items())
         )
-        skipped, errors = s.get("skipped") or [], s.get("errors") or []
-        text = f"Imported <b>{s.get('images', 0):,}</b> images and <b>{s.get('findings', 0):,}</b> findings"
+        text = f"Imported <b>{r.images:,}</b> images and <b>{r.findings:,}</b> findings"
         text += f" ({by_type})." if by_type else "."
-        text += f" {_plural(len(skipped), 'annotation row')} skipped, {_plural(len(errors), 'file')} not read."
-        if s.get("stopped"):
-            text += " Stopped before the end."
-        self.summary_label.setText(text)
-        for e in errors:
-            self._add_issue("file error", e.get("path"), e.get("reason", ""))
-        for sk in skipped:
-            self._add_issue("row skipped", sk.get("row"), sk.get("reason", ""))
-
-    def _show_extraction(self, s: dict) -> None:
-        errors = s.get("errors", 0)
-        n_errors = len(errors) if isinstance(errors, list) else int(errors or 0)
-        text = (
-            f"Extracted <b>{s.get('lesion_patches', 0):,}</b> lesion and "
-            f"<b>{s.get('normal_patches', 0):,}</b> normal patches from {s.get('images_done', 0):,} "
-            f"images ({s.get('images_skipped', 0):,} skipped, {n_errors:,} errors)."
+        text += (
+            f" {_plural(len(r.skipped), 'annotation row')} skipped, "
+            f"{_plural(len(r.errors), 'file')} not read."
         )
-        if s.get("stopped"):
+        if r.status == "stopped":
+            text += " Stopped before the end: import again to complete it."
+        self.summary_label.setText(text)
+        for e in r.errors:
+            self._add_issue("file error", e.path, e.reason)
+        for sk in r.skipped:
+            self._add_issue("row skipped", sk.row, sk.reason)
+
+    def _show_extraction(self, r: ExtractResult | dict) -> None:
+        if not isinstance(r, ExtractResult):
+            self.summary_label.setText("Extraction stopped.")
+            return
+        text = (
+            f"Extracted <b>{r.lesion_patches:,}</b> lesion and <b>{r.normal_patches:,}</b> "
+            f"normal patches from {_plural(r.images_done, 'image')}."
+        )
+        if r.errors:
+            text += f" {_plural(len(r.errors), 'image')} could not be read or cut (below)."
+        if r.status == "stopped":
             text += " Stopped: run it again to continue where it left off."
         self.summary_label.setText(text)

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QLabel
 
+from mammogan_core import settings as st
+from mammogan_core.extraction import ExtractParams, ExtractResult, ExtractRun
+from mammogan_core.importing import ImportOptions, ImportResult
 from mammogan_core.io import write_mammogram_dicom
 from mammogan_core.workspace import Workspace
 
@@ -42,6 +46,22 @@ def dataset(tmp_path):
     return folder, csv
 
 
+def type_into(qtbot, widget, text: str) -> None:
+    """Replace a field's text by typing, as a person does (line edits, spin boxes, combos)."""
+    line = widget.lineEdit() if hasattr(widget, "lineEdit") and widget.lineEdit() else widget
+    line.selectAll()
+    qtbot.keyClicks(widget, text)
+
+
+def fill_import(qtbot, panel, folder, csv, filters: str = "") -> None:
+    editors = panel.import_form.editors
+    type_into(qtbot, editors["source"].widget.edit, str(folder))
+    qtbot.keyClicks(editors["format"].widget, "generic")  # the combo's keyboard search
+    type_into(qtbot, editors["annotations"].widget.edit, str(csv))
+    if filters:
+        type_into(qtbot, editors["filter"].widget, filters)
+
+
 @pytest.fixture
 def panel(main_window, tmp_path):
     from mammogan_core.workspace import Workspace
@@ -56,17 +76,17 @@ def test_import_shows_summary_and_errors_then_extraction_updates_counts(
 ):
     folder, csv = dataset
     assert "0</b> images" in panel.counts_label.text()
-    panel.source_edit.setText(str(folder))
-    panel.format_box.setCurrentText("generic")
-    panel.annotations_edit.setText(str(csv))
-    panel.filters_edit.setText("Modality=MG")
+    fill_import(qtbot, panel, folder, csv, "Modality=MG; Manufacturer!=nobody, Inc.")
+    assert panel.import_form.value() == ImportOptions(
+        str(folder), "generic", str(csv), ("Modality=MG", "Manufacturer!=nobody, Inc.")
+    )
     with qtbot.waitSignal(main_window.ctx.tasks.task_started) as started:
         panel.import_button.click()
     assert not panel.import_button.isEnabled()  # no second import while one runs
     with qtbot.waitSignal(started.args[0].finished, timeout=30_000) as done:
         pass
-    summary = done.args[0]
-    assert summary["images"] == 3
+    result = done.args[0]
+    assert isinstance(result, ImportResult) and result.images == 3 and result.status == "finished"
     text = panel.summary_label.text()
     assert "<b>3</b> images" in text and "<b>2</b> findings" in text
     assert "mass 1" in text and "calcification 1" in text
@@ -78,27 +98,28 @@ def test_import_shows_summary_and_errors_then_extraction_updates_counts(
     qtbot.waitUntil(lambda: panel.import_button.isEnabled())
     assert "<b>3</b> images, <b>2</b> findings" in panel.counts_label.text()
 
-    panel.normal_spin.setValue(3)
-    panel.workers_spin.setValue(1)
+    type_into(qtbot, panel.params_form.editors["normal_per_image"].widget, "3")
+    type_into(qtbot, panel.run_form.editors["workers"].widget, "1")
     with qtbot.waitSignal(main_window.ctx.tasks.task_started) as started:
         panel.extract_button.click()
     assert panel.progress.isVisible()
     with qtbot.waitSignal(started.args[0].finished, timeout=60_000) as done:
         pass
     s = done.args[0]
-    assert s["lesion_patches"] == 2 and s["normal_patches"] > 0
+    assert isinstance(s, ExtractResult) and s.status == "finished" and s.workers == 1
+    assert s.lesion_patches == 2 and s.normal_patches > 0 and s.preset == "custom"
     qtbot.waitUntil(lambda: panel.extract_button.isEnabled())
-    assert f"<b>{s['normal_patches']}</b> normal patches" in panel.counts_label.text()
+    assert f"<b>{s.normal_patches}</b> normal patches" in panel.counts_label.text()
     assert "Extracted <b>2</b> lesion" in panel.summary_label.text()
     assert not panel.progress.isVisible()
     # the charts count what the catalogue holds
     bars = panel.overview.bars
     assert sum(bars["findings"].opts["height"]) == 2
     assert sum(bars["lesion"].opts["height"]) == 2
-    assert sum(bars["normal"].opts["height"]) == s["normal_patches"]
+    assert sum(bars["normal"].opts["height"]) == s.normal_patches
     # the browser sees the new patches
     browse = main_window.show_panel("browse")
-    assert browse.browser.model.rowCount() == 2 + s["normal_patches"]
+    assert browse.browser.model.rowCount() == 2 + s.normal_patches
     # reopened later, the workspace still shows what its import skipped and why
     reported, root = panel.issues.rowCount(), main_window.ctx.workspace.root
     Workspace.create(root.parent / "other").close()
@@ -108,12 +129,59 @@ def test_import_shows_summary_and_errors_then_extraction_updates_counts(
     assert panel.issues.rowCount() == reported > 0
 
 
-def test_bad_header_filter_is_explained_and_nothing_starts(main_window, panel, dataset):
-    panel.source_edit.setText(str(dataset[0]))
-    panel.filters_edit.setText("this is not a filter")
-    panel.import_button.click()
+def test_bad_header_filter_is_explained_and_nothing_starts(qtbot, main_window, panel, dataset):
+    fill_import(qtbot, panel, *dataset, "this is not a filter")
+    assert panel.import_form.value() is None
+    assert panel.import_form.editors["filter"].widget.property("invalid")
+    qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
     assert not main_window.ctx.tasks.running
+    assert "Header filters: bad filter" in panel.summary_label.text()
     assert "expected Keyword=Value" in panel.summary_label.text()
+
+
+def test_paths_are_chosen_with_browse_and_checked_on_disk(
+    qtbot, main_window, panel, dataset, monkeypatch
+):
+    folder, csv = dataset
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a: str(folder))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(csv), ""))
+    editors = panel.import_form.editors
+    qtbot.mouseClick(editors["source"].widget.browse_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editors["annotations"].widget.browse_button, Qt.MouseButton.LeftButton)
+    assert panel.import_form.value() == ImportOptions(str(folder), annotations=str(csv))
+    type_into(qtbot, editors["source"].widget.edit, str(folder / "nowhere"))
+    assert panel.import_form.problems == {"source": "no such folder"}
+    qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
+    assert not main_window.ctx.tasks.running
+    assert "Source folder: no such folder" in panel.summary_label.text()
+
+
+def test_every_setting_has_its_editor_and_the_preset_fills_the_form(qtbot, panel):
+    for form, cls in (
+        (panel.import_form, ImportOptions),
+        (panel.run_form, ExtractRun),
+        (panel.params_form, ExtractParams),
+    ):
+        assert list(form.editors) == [sf.name for sf in st.fields_of(cls)], cls.__name__
+    assert panel.run_form.value() == ExtractRun()  # the CLI's defaults: workers = the cores
+    assert "<b>default</b> preset" in panel.preset_label.text()
+    advanced = panel.params_form.boxes["Advanced"]
+    assert not advanced.isVisible()
+    qtbot.mouseClick(panel.params_form.advanced_button, Qt.MouseButton.LeftButton)
+    assert advanced.isVisible()
+
+    type_into(qtbot, panel.params_form.editors["seed"].widget, "7")
+    qtbot.keyClicks(panel.run_form.editors["preset"].widget, "seed")
+    assert panel.params_form.value() == ExtractParams.preset("seed", seed=7)  # the seed kept
+    assert "<b>seed</b> preset" in panel.preset_label.text()
+    qtbot.keyClicks(panel.params_form.editors["lesion_shape"].widget, "square")
+    assert "Custom settings" in panel.preset_label.text()
+
+    qtbot.keyClicks(panel.params_form.editors["scale"].widget, "fixed")  # needs a resolution
+    assert panel.params_form.value() is None
+    assert "scale fixed needs it" in panel.params_form.problems["mm_per_px"]
+    type_into(qtbot, panel.params_form.editors["mm_per_px"].widget, "0.2")
+    assert panel.params_form.value().mm_per_px == 0.2
 
 
 def test_panel_explains_itself_without_a_workspace(main_window):
@@ -123,7 +191,7 @@ def test_panel_explains_itself_without_a_workspace(main_window):
     assert panel.findChildren(QLabel)
 
 
-def _extract(qtbot, main_window, panel) -> dict:
+def _extract(qtbot, main_window, panel) -> ExtractResult:
     with qtbot.waitSignal(main_window.ctx.tasks.task_started) as started:
         panel.extract_button.click()
     with qtbot.waitSignal(started.args[0].finished, timeout=60_000) as done:
@@ -140,12 +208,12 @@ def test_changed_parameters_offer_to_extract_again(qtbot, main_window, panel, da
     folder, csv = dataset
     drive(import_dataset(panel.workspace, folder, "generic", csv, Control()), lambda ev: None)
     panel.workspace_changed()
-    panel.workers_spin.setValue(0)
-    panel.normal_spin.setValue(1)
+    type_into(qtbot, panel.run_form.editors["workers"].widget, "0")
+    type_into(qtbot, panel.params_form.editors["normal_per_image"].widget, "1")
     first = _extract(qtbot, main_window, panel)
-    assert first["normal_patches"] == 3 and not dialogs_log["questions"]  # nothing to redo yet
+    assert first.normal_patches == 3 and not dialogs_log["questions"]  # nothing to redo yet
 
-    panel.normal_spin.setValue(2)
+    type_into(qtbot, panel.params_form.editors["normal_per_image"].widget, "2")
     dialogs_log["answers"].append(False)  # "keep what was extracted"
     panel.extract_button.click()
     assert not main_window.ctx.tasks.running
@@ -155,5 +223,5 @@ def test_changed_parameters_offer_to_extract_again(qtbot, main_window, panel, da
 
     dialogs_log["answers"].append(True)
     again = _extract(qtbot, main_window, panel)
-    assert again["images_done"] == 3 and again["normal_patches"] == 6  # redone, not added
+    assert again.images_done == 3 and again.normal_patches == 6  # redone, not added
     assert not dialogs_log["errors"]
