@@ -1,4 +1,6 @@
-"""Training configuration: every hyperparameter in one dataclass, and named presets.
+"""Training configuration: every hyperparameter declared once in one dataclass (label, help,
+range, group: mammogan_core.settings), from which `mammogan train`'s flags and the Train panel's
+form are built, and named presets.
 
 No torch import here: the GUI builds configs before torch is loaded.
 """
@@ -7,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from ..annotations.schema import PATHOLOGIES
+from ..annotations.schema import FINDING_TYPES, PATHOLOGIES
 from ..errors import InputError
+from ..preprocess.split import SPLITS
+from ..settings import ALL, DEFAULT, check, fields_of, from_dict, setting, to_dict
 
 # Fields that may change between a run and its resumption: they do not alter the schedule
 # or the random streams (epochs may grow to train longer).
@@ -37,102 +41,312 @@ RUNTIME_FIELDS = frozenset(
 # hash while they hold it, so that such runs still resume.
 ADDED_FIELDS: dict[str, Any] = {"pathology": None}
 
+# The presets (defined below, once the class exists) and what each is for.
+PRESET_NOTES = {
+    "alyafi2020": "The paper's recipe on masses: β1 = 0, real labels 0.7–1, StepLR decay, fp32, "
+    "100 epochs.",
+    "dcgan": "Classic DCGAN (Radford et al.): β1 = 0.5, hard labels, constant rates.",
+    "cpu": "A narrow model that learns lesions on a CPU (the demo's).",
+    "tiny": "For tests only: the smallest model; its samples stay grey.",
+}
+DEFAULT_PRESET = "alyafi2020"
+PATCH_CLASSES = ("lesion", "normal")
+DEVICES = ("auto", "cpu", "cuda", "mps")  # and cuda:N
+AMP_MODES = ("auto", "bf16", "off")
+CHANNELS_LAST = ("auto", "on", "off")
+COMPILE_MODES = ("off", "default", "reduce-overhead")
+CHECKPOINT_UNITS = ("epochs", "steps")
+# a registered evaluator or "<StepMetrics key>_ema" (other keys may be typed)
+BEST_METRICS = ("fid", "loss_g_ema", "loss_d_ema", "d_g_z_ema")
+BEST_MODES = ("min", "max")
+
+_DATA, _SCHEDULE, _OPTIMISER = "Data", "Schedule", "Optimiser"
+_MONITOR, _SPEED, _MODEL = "Monitoring and checkpoints", "Device and speed", "Model"
+
+
+def device_setting(group: str) -> Any:
+    """The torch device a command runs on (training, generation)."""
+    return setting(
+        "auto",
+        label="Device",
+        help="auto: CUDA, else MPS, else the CPU; or cpu, cuda, cuda:N, mps",
+        choices=DEVICES,
+        free_text=True,
+        group=group,
+    )
+
+
+def _rate(which: str) -> Any:
+    return setting(
+        2e-4,
+        label=f"Learning rate {which}",
+        help=f"Adam learning rate of the {'generator' if which == 'G' else 'discriminator'} "
+        "(scientific notation works: 2e-4)",
+        lo=0,
+        lo_open=True,
+        hi=1,
+        scientific=True,
+        group=_OPTIMISER,
+    )
+
+
+def _every(default: int, label: str, help_: str, **more: Any) -> Any:
+    return setting(default, label=label, help=help_, lo=1, group=_MONITOR, **more)
+
+
+def _width(label: str, help_: str, hi: int) -> Any:
+    return setting(
+        None,
+        label=label,
+        help=f"{help_}; default: the preset's",
+        lo=1,
+        hi=hi,
+        none=DEFAULT,
+        group=_MODEL,
+        advanced=True,
+    )
+
 
 @dataclass(frozen=True)
 class TrainConfig:
-    # model (nz/ngf/ndf None = the preset's value)
-    preset: str = "alyafi2020"
-    nz: int | None = None
-    ngf: int | None = None
-    ndf: int | None = None
-    # optimisation (the seed's recipe)
-    batch_size: int = 64
-    epochs: int = 100
-    lr_g: float = 2e-4
-    lr_d: float = 2e-4
-    betas: tuple[float, float] = (0.0, 0.999)
-    lr_step_d: int = 8  # StepLR: D's rate times lr_gamma every lr_step_d epochs
-    lr_step_g: int = 10
-    lr_gamma: float = 0.99
-    real_label_min: float = 0.7  # one-sided smoothing: real label ~ U(min, max) once per epoch
-    real_label_max: float = 1.0
-    flip_h: bool = True
-    flip_v: bool = True
-    seed: int = 0
-    # data: which patches of the workspace
-    label: str = "lesion"
-    lesion_types: tuple[str, ...] | None = None
-    pathology: tuple[str, ...] | None = None  # benign / malignant / unknown; None = all
-    split: str | None = "train"
-    # bookkeeping
-    sample_every: int = 500  # steps between fixed-noise sample grids
-    metrics_every: int = 10  # steps per StepMetrics event (metrics are averaged over them)
-    checkpoint_every: int = 10
-    checkpoint_unit: str = "epochs"  # "epochs" | "steps"
-    keep_last: int = 3
-    # best.pt: a registered evaluator ("fid", as the seed) or "<StepMetrics key>_ema". A GAN's
-    # losses do not measure image quality (the lowest G loss is often an early, blank G): until
-    # an evaluator is registered, 'best' falls back to the last checkpoint.
-    best_metric: str = "fid"
-    best_mode: str = "min"  # "min" | "max"
-    # speed
-    device: str = "auto"  # auto | cuda | cuda:N | mps | cpu
-    amp: str = "auto"  # auto (bf16 on CUDA only) | bf16 | off
-    channels_last: str = "auto"  # auto (CUDA without compile) | on | off
-    compile: str = "off"  # off | default | reduce-overhead (falls back to eager on failure)
-    deterministic: bool = False  # torch.use_deterministic_algorithms during the run
+    preset: str = setting(
+        DEFAULT_PRESET,
+        label="Preset",
+        help="the model and recipe to start from: "
+        + " ".join(f"{name}: {note}" for name, note in PRESET_NOTES.items())
+        + " Settings given as well override the preset's.",
+        choices=tuple(PRESET_NOTES),
+        group=_MODEL,
+    )
+    # ---- data: which patches of the workspace
+    label: str = setting(
+        "lesion",
+        label="Patch class",
+        help="which patches to learn",
+        choices=PATCH_CLASSES,
+        group=_DATA,
+    )
+    lesion_types: tuple[str, ...] | None = setting(
+        None,
+        label="Lesion types",
+        help="train on these lesion types (all: every type)",
+        choices=FINDING_TYPES,
+        none=ALL,
+        group=_DATA,
+    )
+    pathology: tuple[str, ...] | None = setting(
+        None,
+        label="Pathology",
+        help="train on lesions of these pathologies (all: every lesion)",
+        choices=PATHOLOGIES,
+        none=ALL,
+        group=_DATA,
+    )
+    split: str | None = setting(
+        "train",
+        label="Split",
+        help="train on this split of the patches (all: every split)",
+        choices=SPLITS,
+        none=ALL,
+        group=_DATA,
+    )
+    flip_h: bool = setting(
+        True, label="Flip left-right", help="random horizontal flips of real patches", group=_DATA
+    )
+    flip_v: bool = setting(
+        True, label="Flip up-down", help="random vertical flips of real patches", group=_DATA
+    )
+    # ---- schedule
+    epochs: int = setting(
+        100,
+        label="Epochs",
+        help="passes over the selected patches (on a resume: train until this epoch)",
+        lo=1,
+        group=_SCHEDULE,
+    )
+    batch_size: int = setting(
+        64,
+        label="Batch size",
+        help="real patches per step",
+        lo=1,
+        hi=65536,
+        unit="patches",
+        group=_SCHEDULE,
+    )
+    seed: int = setting(
+        0,
+        label="Random seed",
+        help="seeds the weights, the batches and the noise",
+        lo=0,
+        hi=2**31 - 1,
+        group=_SCHEDULE,
+    )
+    # ---- optimisation (the seed's recipe)
+    lr_g: float = _rate("G")
+    lr_d: float = _rate("D")
+    real_label_min: float = setting(
+        0.7,
+        label="Real-label range",
+        help="one-sided label smoothing: each epoch the real label is drawn from U(min, max)",
+        lo=0,
+        hi=1,
+        group=_OPTIMISER,
+    )
+    real_label_max: float = setting(
+        1.0,
+        label="Real label max",
+        help="upper end of the real-label range",
+        lo=0,
+        hi=1,
+        joins="to",
+        group=_OPTIMISER,
+    )
+    betas: tuple[float, float] = setting(
+        (0.0, 0.999),
+        label="Adam β1, β2",
+        help="Adam's moment decay rates",
+        lo=0,
+        hi=0.9999,
+        decimals=4,
+        group=_OPTIMISER,
+        advanced=True,
+    )
+    lr_step_d: int = setting(
+        8,
+        label="LR step D",
+        help="StepLR: D's rate times the LR decay every this many epochs",
+        lo=1,
+        unit="epochs",
+        group=_OPTIMISER,
+        advanced=True,
+    )
+    lr_step_g: int = setting(
+        10,
+        label="LR step G",
+        help="StepLR: G's rate times the LR decay every this many epochs",
+        lo=1,
+        unit="epochs",
+        group=_OPTIMISER,
+        advanced=True,
+    )
+    lr_gamma: float = setting(
+        0.99,
+        label="LR decay γ",
+        help="StepLR factor (1: constant rates)",
+        lo=0,
+        lo_open=True,
+        hi=1,
+        group=_OPTIMISER,
+        advanced=True,
+    )
+    # ---- monitoring and checkpoints
+    sample_every: int = _every(
+        500, "Sample grid every", "steps between fixed-noise sample grids", unit="steps"
+    )
+    checkpoint_every: int = _every(
+        10, "Checkpoint every", "checkpoint period, in epochs or steps (the unit beside)"
+    )
+    checkpoint_unit: str = setting(
+        "epochs",
+        label="Checkpoint unit",
+        help="unit of the checkpoint period",
+        choices=CHECKPOINT_UNITS,
+        joins="",
+        group=_MONITOR,
+    )
+    metrics_every: int = _every(
+        10,
+        "Metrics every",
+        "steps per curve point (metrics are averaged over them)",
+        unit="steps",
+        advanced=True,
+    )
+    keep_last: int = _every(
+        3,
+        "Keep last",
+        "checkpoints kept besides the best",
+        hi=1000,
+        unit="checkpoints",
+        advanced=True,
+    )
+    # A GAN's losses do not measure image quality (the lowest G loss is often an early, blank
+    # G): until an evaluator is registered, 'best' falls back to the last checkpoint.
+    best_metric: str = setting(
+        "fid",
+        label="Best by",
+        help="the metric that picks best.pt: fid (the seed's; without an FID evaluator 'best' "
+        "is the last checkpoint) or <key>_ema of a curve's key",
+        choices=BEST_METRICS,
+        free_text=True,
+        group=_MONITOR,
+        advanced=True,
+    )
+    best_mode: str = setting(
+        "min",
+        label="Best mode",
+        help="lower (min) or higher (max) is better",
+        choices=BEST_MODES,
+        joins="",
+        group=_MONITOR,
+        advanced=True,
+    )
+    # ---- speed
+    device: str = device_setting(_SPEED)
+    amp: str = setting(
+        "auto",
+        label="Mixed precision",
+        help="auto: bf16 on CUDA only (slow on CPUs); bf16; off: fp32",
+        choices=AMP_MODES,
+        group=_SPEED,
+    )
+    channels_last: str = setting(
+        "auto",
+        label="Channels-last",
+        help="memory layout; auto: on CUDA without compile",
+        choices=CHANNELS_LAST,
+        group=_SPEED,
+        advanced=True,
+    )
+    compile: str = setting(
+        "off",
+        label="torch.compile",
+        help="compile the models (falls back to eager if compiling fails)",
+        choices=COMPILE_MODES,
+        group=_SPEED,
+        advanced=True,
+    )
+    deterministic: bool = setting(
+        False,
+        label="Deterministic",
+        help="deterministic kernels during the run (slower, reproducible)",
+        group=_SPEED,
+        advanced=True,
+    )
+
+    # ---- model size (default: the preset's)
+    nz: int | None = _width("Latent size nz", "noise vector length", 4096)
+    ngf: int | None = _width("G width ngf", "generator base width", 1024)
+    ndf: int | None = _width("D width ndf", "discriminator base width", 1024)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "betas", tuple(float(b) for b in self.betas))
-        for name in ("lesion_types", "pathology"):
-            if getattr(self, name) is not None:
+        # JSON gives lists: the tuples a frozen config holds
+        for name in ("betas", "lesion_types", "pathology"):
+            if isinstance(getattr(self, name), list):
                 object.__setattr__(self, name, tuple(getattr(self, name)))
-        self.validate()
-
-    def validate(self) -> None:
-        def need(ok: bool, msg: str) -> None:
-            if not ok:
-                raise InputError(f"invalid training configuration: {msg}")
-
-        need(self.batch_size >= 1, "batch_size must be >= 1")
-        need(self.epochs >= 1, "epochs must be >= 1")
-        need(
-            0.0 <= self.real_label_min <= self.real_label_max <= 1.0,
-            "need 0 <= real_label_min <= real_label_max <= 1",
-        )
-        need(len(self.betas) == 2, "betas must be two numbers")
-        need(
-            min(self.sample_every, self.metrics_every, self.checkpoint_every, self.keep_last) >= 1,
-            "sample_every, metrics_every, checkpoint_every and keep_last must be >= 1",
-        )
-        need(self.checkpoint_unit in ("epochs", "steps"), "checkpoint_unit is 'epochs' or 'steps'")
-        need(self.best_mode in ("min", "max"), "best_mode is 'min' or 'max'")
-        need(
-            self.pathology is None
-            or (bool(self.pathology) and set(self.pathology) <= set(PATHOLOGIES)),
-            f"pathology is one or more of {', '.join(PATHOLOGIES)} (got {_listed(self.pathology)})",
-        )
-        need(self.amp in ("auto", "bf16", "off"), "amp is auto, bf16 or off")
-        need(self.channels_last in ("auto", "on", "off"), "channels_last is auto, on or off")
-        need(
-            self.compile in ("off", "default", "reduce-overhead"),
-            "compile is off, default or reduce-overhead",
-        )
+        check(self)
+        if self.real_label_min > self.real_label_max:
+            raise InputError(
+                f"{_FIELDS['real_label_max'].describe()}: must not be below "
+                f"--real-label-min ({self.real_label_min:g}), not {self.real_label_max:g}"
+            )
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["betas"] = list(self.betas)
-        for name in ("lesion_types", "pathology"):
-            d[name] = None if d[name] is None else list(d[name])
-        return d
+        return to_dict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
-        names = {f.name for f in fields(cls)}
-        unknown = set(d) - names
-        if unknown:
-            raise InputError(f"unknown training option(s): {', '.join(sorted(unknown))}")
-        return cls(**d)
+    def from_dict(cls, d: dict[str, Any], *, strict: bool = True) -> TrainConfig:
+        """From JSON; `strict=False` for stored records (a newer version's keys are skipped)."""
+        return from_dict(cls, d, strict=strict)
 
     def with_(self, **changes: Any) -> TrainConfig:
         """A copy with the non-None `changes` applied."""
@@ -152,8 +366,7 @@ class TrainConfig:
         return [k for k in a if k not in RUNTIME_FIELDS and a[k] != b[k]]
 
 
-def _listed(values: tuple[str, ...] | None) -> str:
-    return ", ".join(values) if values else "nothing"
+_FIELDS = {sf.name: sf for sf in fields_of(TrainConfig)}
 
 
 PRESETS: dict[str, TrainConfig] = {
@@ -218,5 +431,5 @@ def load_config_file(path: str, **changes: Any) -> TrainConfig:
     base = preset_config(d["preset"]).to_dict() if d.get("preset") in PRESETS else {}
     try:
         return TrainConfig.from_dict({**base, **d}).with_(**changes)
-    except TypeError as exc:
-        raise InputError(f"invalid configuration ({exc})", path) from None
+    except InputError as exc:
+        raise InputError(exc.reason, path) from None

@@ -26,6 +26,7 @@ from ..workspace import PATCH_SIZE, Workspace
 from ..workspace.catalogue import utc_now
 from .checkpoints import load_checkpoint
 from .data import to_uint8, write_png
+from .results import GenerateResult
 from .runs import find_checkpoint
 
 BATCH = 64
@@ -88,6 +89,7 @@ def generate_pngs(
     g = g.to(device).eval()
     noise_gen = torch.Generator().manual_seed(seed)
     files: list[str] = []
+    status = "finished"
     try:
         for start in range(0, n, BATCH):
             control.check()
@@ -101,7 +103,7 @@ def generate_pngs(
                 files.append(str(path))
             yield Progress(len(files), n, unit="images")
     except Stopped:
-        pass
+        status = "stopped"
     atomic_write_json(
         out / "manifest.json",
         {
@@ -114,4 +116,4 @@ def generate_pngs(
             "files": [Path(f).name for f in files],
         },
     )
-    yield Finished({"patches": len(files), "out": str(out), "files": files})
+    yield Finished(GenerateResult(status, len(files), str(out), tuple(files)))

@@ -73,7 +73,8 @@ def read_run_config(ws: Workspace, run_id: str) -> dict[str, Any]:
 
 
 def stored_train_config(ws: Workspace, run_id: str) -> TrainConfig:
-    return TrainConfig.from_dict(read_run_config(ws, run_id)["train"])
+    # a record: a key of a newer version is skipped, a missing one (an older run) is defaulted
+    return TrainConfig.from_dict(read_run_config(ws, run_id)["train"], strict=False)
 
 
 def write_run_config(folder: Path, info: dict[str, Any]) -> None:

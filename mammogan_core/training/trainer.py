@@ -21,6 +21,7 @@ from .data import grid, load_patches, to_uint8, write_png
 from .devices import DistInfo, dist_from_env, init_distributed, resolve_device, speed_plan
 from .metrics import EMA_NAMES, EVALUATORS, MetricsWindows
 from .owner import this_process
+from .results import TrainResult
 from .step import GUARDED_CALLS, GanStep
 
 GRID_N = 64  # 8 x 8 samples, 64 px each
@@ -241,23 +242,21 @@ class _Session:
         seconds = time.perf_counter() - t_start - self.paused_s
         done = (self.step - self.start_step) * cfg.batch_size * self.dist.world_size
         yield Finished(
-            {
-                "run": self.run_id,
-                "run_dir": str(self.folder),
-                "steps": self.step,
-                "epochs": self.step // self.spe,
-                "checkpoint": str(self.last_ckpt),
-                "resumed_from_step": self.start_step if self.resume else 0,
-                "images_per_s": round(done / max(seconds, 1e-9), 1),
-                "device": str(self.device),
-                "status": status,
-                "warnings": self.warnings,
-                **(
-                    {"resume_command": runs.resume_command(self.ws, self.run_id)}
-                    if status == "stopped"
-                    else {}
+            TrainResult(
+                run=self.run_id,
+                run_dir=str(self.folder),
+                steps=self.step,
+                epochs=self.step // self.spe,
+                checkpoint=str(self.last_ckpt),
+                resumed_from_step=self.start_step if self.resume else 0,
+                images_per_s=round(done / max(seconds, 1e-9), 1),
+                device=str(self.device),
+                status=status,
+                warnings=tuple(self.warnings),
+                resume_command=(
+                    runs.resume_command(self.ws, self.run_id) if status == "stopped" else None
                 ),
-            }
+            )
         )
 
     def _check_control(self) -> bool:

@@ -116,7 +116,7 @@ def test_weights_that_are_not_a_checkpoint_are_named_as_such(tmp_path: Path, cap
     ("command", "words"),
     [
         ("extract", "--lesion-types: tumour not among mass, calcification"),  # the settings' check
-        ("train", "unknown type tumour; give a comma list of mass, calcification"),  # cli.values
+        ("train", "--lesion-types: tumour not among mass, calcification"),
     ],
 )
 def test_lesion_types_take_one_checked_comma_list(

@@ -29,8 +29,8 @@ def trained(tmp_path_factory):
     ws.add_patches(pixels, [{"label": "lesion", "lesion_type": "mass", "split": "train"}] * 32)
     events = list(train(ws, preset_config("tiny", epochs=1), Control()))
     summary = events[-1].summary
-    assert summary["status"] == "finished"
-    yield ws, summary["run"]
+    assert summary.status == "finished"
+    yield ws, summary.run
     ws.close()
 
 

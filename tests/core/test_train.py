@@ -106,9 +106,9 @@ def test_training_events_folder_and_catalogue(shared) -> None:
     progress = [e for e in events if isinstance(e, Progress)]
     assert progress[-1].done == progress[-1].total == 10 and progress[-1].unit == "steps"
     summary = events[-1].summary
-    assert set(summary) >= SUMMARY_KEYS and summary["steps"] == 10 and summary["epochs"] == 2
-    assert summary["resumed_from_step"] == 0 and summary["status"] == "finished"
-    run_dir = workspace.runs_dir / summary["run"]
+    assert set(summary.to_dict()) >= SUMMARY_KEYS and summary.steps == 10 and summary.epochs == 2
+    assert summary.resumed_from_step == 0 and summary.status == "finished"
+    run_dir = workspace.runs_dir / summary.run
     info = json.loads((run_dir / "config.json").read_text())
     assert info["selection"]["count"] == 40 and info["train"]["preset"] == "tiny"
     assert {"torch", "numpy", "python", "mammogan"} <= set(info["versions"])
@@ -122,13 +122,13 @@ def test_training_events_folder_and_catalogue(shared) -> None:
     for name in ckpt_files:
         kept = torch.load(run_dir / "checkpoints" / name, weights_only=True)
         assert best["metric"]["value"] <= kept["metric"]["value"]
-    payload = torch.load(summary["checkpoint"], map_location="cpu", weights_only=True)
+    payload = torch.load(summary.checkpoint, map_location="cpu", weights_only=True)
     assert payload["step"] == 10 and {"opt_g", "opt_d", "sched_g", "sched_d", "rng"} <= set(payload)
     assert (run_dir / "samples" / "real.png").is_file()
-    row = workspace.query("SELECT status, step FROM runs WHERE id=?", (summary["run"],))[0]
+    row = workspace.query("SELECT status, step FROM runs WHERE id=?", (summary.run,))[0]
     assert (row["status"], row["step"]) == ("finished", 10)
     n = workspace.query(
-        "SELECT COUNT(*) FROM metrics WHERE run_id=? AND name='loss_g'", (summary["run"],)
+        "SELECT COUNT(*) FROM metrics WHERE run_id=? AND name='loss_g'", (summary.run,)
     )
     assert n[0][0] == 5
     assert info["process"]["pid"] == os.getpid()  # who trains it: see test_train_runs.py
@@ -140,21 +140,21 @@ def test_stop_then_resume_matches_an_uninterrupted_run(shared) -> None:
     # streams must all continue from the checkpoint, across the epoch boundary at step 5.
     part = run_all(workspace, tiny(epochs=2), stop_at=4)
     first = part[-1].summary
-    assert first["status"] == "stopped" and first["steps"] == 4
+    assert first.status == "stopped" and first.steps == 4
     assert any(isinstance(e, CheckpointSaved) and e.step == 4 for e in part)
-    row = workspace.query("SELECT status FROM runs WHERE id=?", (first["run"],))[0]
+    row = workspace.query("SELECT status FROM runs WHERE id=?", (first.run,))[0]
     assert row["status"] == "stopped"
-    rest = run_all(workspace, None, resume=first["run"])
+    rest = run_all(workspace, None, resume=first.run)
     summary = rest[-1].summary
-    assert summary["run"] == first["run"] and summary["steps"] == 10 == full[-1].summary["steps"]
-    assert summary["resumed_from_step"] == 4
+    assert summary.run == first.run and summary.steps == 10 == full[-1].summary.steps
+    assert summary.resumed_from_step == 4
     resumed = metrics(part) + metrics(rest)
     assert [m[0] for m in resumed] == [m[0] for m in metrics(full)]
     np.testing.assert_allclose(
         np.array(resumed)[:, 1:], np.array(metrics(full))[:, 1:], rtol=1e-4, atol=1e-5
     )
-    a = torch.load(full[-1].summary["checkpoint"], weights_only=True)["generator"]
-    b = torch.load(summary["checkpoint"], weights_only=True)["generator"]
+    a = torch.load(full[-1].summary.checkpoint, weights_only=True)["generator"]
+    b = torch.load(summary.checkpoint, weights_only=True)["generator"]
     for k in a:
         torch.testing.assert_close(a[k], b[k], rtol=1e-4, atol=1e-5)
 
@@ -162,16 +162,16 @@ def test_stop_then_resume_matches_an_uninterrupted_run(shared) -> None:
 def test_a_finished_run_continues_for_more_epochs(shared) -> None:
     workspace, full = shared
     one = run_all(workspace, tiny(epochs=1))[-1].summary
-    assert one["status"] == "finished" and one["steps"] == 5
-    more = run_all(workspace, tiny(epochs=2), resume=one["run"])
+    assert one.status == "finished" and one.steps == 5
+    more = run_all(workspace, tiny(epochs=2), resume=one.run)
     summary = more[-1].summary
-    assert (summary["run"], summary["steps"], summary["epochs"]) == (one["run"], 10, 2)
-    assert summary["resumed_from_step"] == 5
+    assert (summary.run, summary.steps, summary.epochs) == (one.run, 10, 2)
+    assert summary.resumed_from_step == 5
     # the same trajectory as two epochs in one go (windows 7-8 and 9-10 cover the same steps)
     np.testing.assert_allclose(
         np.array(metrics(more)[-2:]), np.array(metrics(full)[-2:]), rtol=1e-4, atol=1e-5
     )
-    info = json.loads((workspace.runs_dir / one["run"] / "config.json").read_text())
+    info = json.loads((workspace.runs_dir / one.run / "config.json").read_text())
     assert info["train"]["epochs"] == 2 and info["resumed_from_step"] == 5
 
 
@@ -179,7 +179,7 @@ def test_without_an_evaluator_best_means_the_last_checkpoint(workspace) -> None:
     add_lesions(workspace, 16)
     events = run_all(workspace, tiny(epochs=1, best_metric="fid"))
     assert any(isinstance(e, Log) and "no 'fid' evaluator yet" in e.message for e in events)
-    run = events[-1].summary["run"]
+    run = events[-1].summary.run
     folder = workspace.runs_dir / run / "checkpoints"
     assert not (folder / "best.pt").exists()
     assert json.loads((folder / "checkpoints.json").read_text())["best"] is None
@@ -226,7 +226,7 @@ def test_checkpoint_on_request(workspace) -> None:
 
 def test_resume_refuses_a_different_schedule(workspace) -> None:
     add_lesions(workspace)
-    run = run_all(workspace, tiny(epochs=1))[-1].summary["run"]
+    run = run_all(workspace, tiny(epochs=1))[-1].summary.run
     with pytest.raises(InputError, match="batch_size"):
         run_all(workspace, tiny(epochs=1, batch_size=4), resume=run)
     with pytest.raises(InputError, match="no training run"):
@@ -254,13 +254,13 @@ def test_cuda_training_bf16_and_compile_fallback(workspace, compile_mode: str) -
     add_lesions(workspace)
     events = run_all(workspace, tiny(device="cuda", compile=compile_mode))
     summary = events[-1].summary
-    assert summary["device"].startswith("cuda") and summary["steps"] == 10
+    assert summary.device.startswith("cuda") and summary.steps == 10
     assert all(
         np.isfinite(list(e.values.values())).all() for e in events if isinstance(e, StepMetrics)
     )
-    info = json.loads((workspace.runs_dir / summary["run"] / "config.json").read_text())
+    info = json.loads((workspace.runs_dir / summary.run / "config.json").read_text())
     assert info["speed"]["amp"] == "torch.bfloat16" and info["speed"]["fused_adam"]
-    payload = torch.load(summary["checkpoint"], map_location="cpu", weights_only=True)
+    payload = torch.load(summary.checkpoint, map_location="cpu", weights_only=True)
     assert payload["step"] == 10
 
 
@@ -268,7 +268,7 @@ def test_run_history_replays_the_recorded_metrics(shared) -> None:
     from mammogan_core.training.runs import run_history, steps_per_epoch
 
     workspace, events = shared
-    run = events[-1].summary["run"]
+    run = events[-1].summary.run
     live = [e for e in events if isinstance(e, StepMetrics)]
     history = run_history(workspace, run)
     assert steps_per_epoch(workspace, run) == 5
@@ -279,22 +279,22 @@ def test_run_history_replays_the_recorded_metrics(shared) -> None:
 def test_a_stopped_run_says_how_to_resume_and_a_twin_run_points_to_it(workspace) -> None:
     add_lesions(workspace, 16)
     stopped = run_all(workspace, tiny(), stop_at=2)[-1].summary
-    assert stopped["status"] == "stopped"
-    assert stopped["resume_command"] == (
+    assert stopped.status == "stopped"
+    assert stopped.resume_command == (
         f"mammogan train --workspace {workspace.root} --resume {stopped['run']}"
     )
     twin = run_all(workspace, tiny(epochs=3))  # epochs may differ: the same schedule
     said = [e.message for e in twin if isinstance(e, Log) and e.level == "warning"]
-    assert any(stopped["run"] in w and stopped["resume_command"] in w for w in said)
-    assert twin[-1].summary["run"] != stopped["run"]  # it still starts a new run
-    assert "resume_command" not in twin[-1].summary
+    assert any(stopped.run in w and stopped.resume_command in w for w in said)
+    assert twin[-1].summary.run != stopped.run  # it still starts a new run
+    assert twin[-1].summary.resume_command is None
     other = run_all(workspace, tiny(seed=1, epochs=1))  # other settings: nothing to say
-    assert not [e for e in other if isinstance(e, Log) and stopped["run"] in e.message]
+    assert not [e for e in other if isinstance(e, Log) and stopped.run in e.message]
 
 
 def test_resuming_with_fewer_epochs_than_done_is_refused(workspace) -> None:
     add_lesions(workspace, 16)  # 2 steps per epoch
-    run = run_all(workspace, tiny(epochs=3))[-1].summary["run"]
+    run = run_all(workspace, tiny(epochs=3))[-1].summary.run
     with pytest.raises(InputError, match=r"already trained 6 steps \(3 epochs\).*--epochs 3 or"):
         run_all(workspace, tiny(epochs=2), resume=run)
     row = workspace.query("SELECT status, step, config FROM runs WHERE id=?", (run,))[0]
@@ -318,6 +318,6 @@ def test_a_collapsed_generator_is_a_warning_in_the_log_and_the_run_record(
     said = [e.message for e in events if isinstance(e, Log) and e.level == "warning"]
     assert len([w for w in said if "collapsed" in w]) == 1  # at the end, not at every grid
     assert "near-constant images" in said[0] and said[0].startswith("step 2:")
-    assert events[-1].summary["warnings"] == said
+    assert list(events[-1].summary.warnings) == said
     records = {r["id"]: r["warnings"] for r in list_runs(workspace)}
-    assert records == {healthy[-1].summary["run"]: [], events[-1].summary["run"]: said}
+    assert records == {healthy[-1].summary.run: [], events[-1].summary.run: said}

@@ -50,7 +50,7 @@ def set_owner(ws, run_id: str, owner: dict) -> None:
 def test_running_runs_of_dead_or_live_processes(workspace) -> None:
     add_lesions(workspace, 16)
     *_, last = train(workspace, tiny(epochs=1), Control())
-    run_id = last.summary["run"]
+    run_id = last.summary.run
     assert [r["status"] for r in list_runs(workspace)] == ["finished"]
 
     parent = {"pid": os.getppid(), "host": socket.gethostname()}  # alive, not this process
@@ -64,5 +64,5 @@ def test_running_runs_of_dead_or_live_processes(workspace) -> None:
     (run,) = list_runs(workspace)
     assert run["status"] == "interrupted" and run["config"]["epochs"] == 1
     *_, resumed = train(workspace, tiny(epochs=2), Control(), resume=run_id)
-    assert resumed.summary["resumed_from_step"] == 2 and resumed.summary["steps"] == 4
+    assert resumed.summary.resumed_from_step == 2 and resumed.summary.steps == 4
     assert [r["status"] for r in list_runs(workspace)] == ["finished"]
