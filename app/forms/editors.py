@@ -161,9 +161,16 @@ class CheckList(QListWidget):
     def __init__(self, sf: st.SettingField, changed: Callable[[], None]) -> None:
         super().__init__()
         self.sf = sf
-        self.itemChanged.connect(lambda _item: changed())
+        self._changed = changed
+        self.itemChanged.connect(self._ticked)
         self._wanted: tuple[str, ...] | None = None
         self.set_names(list(sf.spec.choices))
+
+    def _ticked(self, _item: QListWidgetItem) -> None:
+        """A person's ticks are what a new list of names keeps (not the last value set)."""
+        ticked = tuple(i.text() for i in self.items() if i.checkState() == Qt.CheckState.Checked)
+        self._wanted = None if len(ticked) == self.count() else ticked
+        self._changed()
 
     def set_names(self, names: list[str]) -> None:
         """The names offered (e.g. the lesion types the workspace has); ticks are kept."""

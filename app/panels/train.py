@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from mammogan_core.control import Control
 from mammogan_core.events import CheckpointSaved, Event, SampleGrid, StepMetrics
 from mammogan_core.training import train
+from mammogan_core.training.results import TrainResult
 from mammogan_core.training.runs import run_history, steps_per_epoch, stored_train_config
 
 from ..context import AppContext
@@ -41,7 +42,10 @@ from ..workers import Task
 from .base import Panel
 
 RESUMABLE = ("stopped", "failed", "interrupted")  # a finished run: with more epochs
-_COUNTS_SQL = "SELECT label, lesion_type, split, COUNT(*) FROM patches GROUP BY 1, 2, 3"
+_COUNTS_SQL = (  # the pathology is the finding's, as the trainer selects it
+    "SELECT p.label, p.lesion_type, p.split, f.pathology, COUNT(*) FROM patches p "
+    "LEFT JOIN findings f ON f.id = p.finding_id GROUP BY 1, 2, 3, 4"
+)
 
 
 class TrainPanel(Panel):
@@ -178,7 +182,7 @@ class TrainPanel(Panel):
             reason = ""
         else:
             reason = self.form.problem_text()
-        can_start = ws is not None and not running and self.form.config() is not None
+        can_start = ws is not None and not running and self.form.value() is not None
         self.start_button.setEnabled(can_start)
         tip = self.start_button.toolTip().split("\n")[0]
         self.start_button.setToolTip(tip if can_start else f"{tip}\nCannot start: {reason}")
@@ -211,7 +215,7 @@ class TrainPanel(Panel):
 
     # ---------------------------------------------------------------- commands
     def start(self) -> None:
-        ws, config = self.workspace, self.form.config()
+        ws, config = self.workspace, self.form.value()
         if ws is None or config is None or self.training:
             return
         self._launch(
@@ -295,7 +299,10 @@ class TrainPanel(Panel):
         task.event.connect(self._on_event)
         task.paused_changed.connect(self._show_paused)
         task.finished.connect(
-            lambda s: "run" in s or self.status.state.setText("Stopped before the run began")
+            lambda result: (
+                isinstance(result, TrainResult)
+                or self.status.state.setText("Stopped before the run began")
+            )
         )
         task.failed.connect(lambda message, _tb: self.status.state.setText(f"Failed: {message}"))
         task.ended.connect(self._on_ended)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from mammogan_core.events import CheckpointSaved, Event, Finished, Log, Progress, StepMetrics
+from mammogan_core.training.results import TrainResult
 
 RATE_WINDOW_S = 30.0  # the ETA follows the speed of the last half minute
 _DEVICE_RE = re.compile(r"^training on (\S+)")
@@ -128,12 +129,10 @@ class TrainingStatus(QWidget):
             self.set_value("Images/s", f"{ev.values.get('images_per_s', 0):,.1f}")
         elif isinstance(ev, CheckpointSaved):
             self.set_value("Checkpoint", f"step {ev.step:,}")
-        elif isinstance(ev, Finished) and "steps" in ev.summary:
-            done = ev.summary["steps"]  # a stop falls between two progress events
-            self.set_total(max(self.total, done), done)
-            self.set_value("ETA", "–")
-            s = ev.summary
+        elif isinstance(ev, Finished) and isinstance(r := ev.summary, TrainResult):
+            self.set_total(max(self.total, r.steps), r.steps)  # a stop falls between two
+            self.set_value("ETA", "–")  # progress events
             self.state.setText(
-                f"{s['status'].capitalize()} at step {done:,} ({s['epochs']:,} full epochs), "
-                f"{s['images_per_s']:,} images/s on {s['device']}; checkpoint saved"
+                f"{r.status.capitalize()} at step {r.steps:,} ({r.epochs:,} full epochs), "
+                f"{r.images_per_s:,} images/s on {r.device}; checkpoint saved"
             )

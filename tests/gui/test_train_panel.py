@@ -38,13 +38,23 @@ def panel(main_window, ws_path):
     return main_window.show_panel("train")
 
 
-def configure(panel, epochs: int, **values) -> None:
+def type_value(qtbot, widget, value: object) -> None:
+    """Select a spin box's or a text field's value and type another, as a person does."""
+    widget.selectAll()
+    qtbot.keyClicks(widget, str(value))
+
+
+def configure(qtbot, panel, epochs: int, **values) -> None:
     """The tiny preset, 4 steps an epoch, frequent grids and curve points."""
-    panel.form.preset_box.setCurrentText("tiny")
+    form = panel.form
+    form.preset_box.setCurrentText("tiny")
+    if not form.advanced_button.isChecked():  # metrics_every is an advanced setting
+        qtbot.mouseClick(form.advanced_button, Qt.MouseButton.LeftButton)
     settings = {"epochs": epochs, "batch_size": 8, "sample_every": 3, "metrics_every": 2}
     for name, value in {**settings, **values}.items():
-        panel.form.editors[name].set(value)
-    assert panel.form.config() is not None, panel.form.problem_text()
+        type_value(qtbot, form.editors[name].widget, value)
+    assert form.value() is not None, form.problem_text()
+    assert (form.value().epochs, form.value().batch_size) == (epochs, 8)
 
 
 def start(qtbot, main_window, button) -> tuple[object, list]:
@@ -61,7 +71,7 @@ def metrics(events: list) -> list[StepMetrics]:
 
 
 def test_live_training_pause_checkpoint_stop_and_resume(qtbot, main_window, panel):
-    configure(panel, epochs=500, checkpoint_every=100)
+    configure(qtbot, panel, epochs=500, checkpoint_every=100)
     assert panel.start_button.isEnabled() and "Ctrl+Return" in panel.start_button.toolTip()
     task, events = start(qtbot, main_window, panel.start_button)
     assert not panel.start_button.isEnabled() and not panel.form.isEnabled()
@@ -103,59 +113,58 @@ def test_live_training_pause_checkpoint_stop_and_resume(qtbot, main_window, pane
     with qtbot.waitSignal(task.finished, timeout=TIMEOUT) as done:
         panel.stop_button.click()
     summary = done.args[0]
-    assert summary["status"] == "stopped" and Path(summary["checkpoint"]).is_file()
+    assert summary.status == "stopped" and Path(summary.checkpoint).is_file()
     qtbot.waitUntil(panel.start_button.isEnabled, timeout=TIMEOUT)
     assert panel.form.isEnabled() and not panel.stop_button.isEnabled()
-    run = next(r for r in panel.runs.runs if r["id"] == summary["run"])
-    assert run["status"] == "stopped" and run["step"] == summary["steps"]
-    panel.runs.select(summary["run"])
+    run = next(r for r in panel.runs.runs if r["id"] == summary.run)
+    assert run["status"] == "stopped" and run["step"] == summary.steps
+    panel.runs.select(summary.run)
     assert panel.runs.preview.image is not None  # its latest fake grid
-    assert summary["run"] in panel.explorer.run_box.itemText(0)
+    assert summary.run in panel.explorer.run_box.itemText(0)
 
     panel.tabs.setCurrentIndex(1)
     assert panel.resume_button.isEnabled()
     task, events = start(qtbot, main_window, panel.resume_button)
     qtbot.waitUntil(lambda: len(metrics(events)) > 0, timeout=TIMEOUT)
     resumed = [e.message for e in events if isinstance(e, Log) and "resumed" in e.message]
-    assert f"from step {summary['steps']}" in resumed[0]
-    assert metrics(events)[0].step > summary["steps"]
-    assert (
-        panel.live.curves.buffer.steps[0] < summary["steps"]
-    )  # the run's history, then new points
+    assert f"from step {summary.steps}" in resumed[0]
+    assert metrics(events)[0].step > summary.steps
+    assert panel.live.curves.buffer.steps[0] < summary.steps  # the run's history, then new points
     qtbot.waitUntil(lambda: len(curve.xData) == panel.live.curves.buffer.size, timeout=TIMEOUT)
     with qtbot.waitSignal(task.finished, timeout=TIMEOUT) as done:
         panel.stop_button.click()
-    assert done.args[0]["resumed_from_step"] == summary["steps"]
-    assert done.args[0]["steps"] > summary["steps"]
+    assert done.args[0].resumed_from_step == summary.steps
+    assert done.args[0].steps > summary.steps
     real = panel.live.grids.last["real"]  # uniform noise patches: mean 127.5 at any scale
     assert abs(real.mean() - 127.5) < 10, f"the real grid is not the patches (mean {real.mean()})"
 
 
 def test_invalid_values_disable_start_with_the_reason(qtbot, main_window, panel):
-    configure(panel, epochs=2)
+    configure(qtbot, panel, epochs=2)
     assert panel.start_button.isEnabled()
-    panel.form.editors["lr_g"].widget.setText("fast")
+    type_value(qtbot, panel.form.editors["lr_g"].widget, "fast")
     assert not panel.start_button.isEnabled()
-    assert "Learning rate G: 'fast' is not a number" in panel.start_button.toolTip()
+    assert "Learning rate G: cannot read 'fast' as a number" in panel.start_button.toolTip()
     assert panel.form.editors["lr_g"].widget.property("invalid")
-    assert "not a number" in panel.reason_label.text()
-    panel.form.editors["lr_g"].widget.setText("1e-4")
+    assert "as a number" in panel.reason_label.text()
+    type_value(qtbot, panel.form.editors["lr_g"].widget, "1e-4")
     assert panel.start_button.isEnabled() and not panel.reason_label.text()
-    assert panel.form.config().lr_g == pytest.approx(1e-4)
+    assert panel.form.value().lr_g == pytest.approx(1e-4)
 
-    panel.form.editors["real_label_min"].set(0.9)
-    panel.form.editors["real_label_max"].set(0.8)
+    type_value(qtbot, panel.form.editors["real_label_min"].widget, "0.9")
+    type_value(qtbot, panel.form.editors["real_label_max"].widget, "0.8")
     assert not panel.start_button.isEnabled()
     assert panel.form.editors["real_label_max"].widget.property("invalid")
-    panel.form.editors["real_label_max"].set(1.0)
+    assert "must not be below --real-label-min (0.9)" in panel.reason_label.text()
+    type_value(qtbot, panel.form.editors["real_label_max"].widget, "1")
     assert panel.start_button.isEnabled()
 
     types = panel.form.editors["lesion_types"].widget
     assert sorted(i.text() for i in types.items()) == ["calcification", "mass"]
     types.items()[0].setCheckState(Qt.CheckState.Unchecked)
-    assert panel.form.config().lesion_types == ("mass",)
+    assert panel.form.value().lesion_types == ("mass",)
     assert "24" in panel.form.selection_label.text()  # 3 of every 4 patches are masses
-    panel.form.editors["label"].set("normal")
+    panel.form.editors["label"].widget.setCurrentText("normal")
     assert not panel.start_button.isEnabled() and "no normal patches" in panel.reason_label.text()
 
 
@@ -171,12 +180,12 @@ def test_latent_explorer_interpolates_a_finished_run(qtbot, main_window, ws_path
 
     with Workspace.open(ws_path) as ws:
         *_, last = train(ws, preset_config("tiny", epochs=1, batch_size=8), Control())
-    assert isinstance(last, Finished) and last.summary["status"] == "finished"
+    assert isinstance(last, Finished) and last.summary.status == "finished"
     assert main_window.open_workspace(ws_path)
     panel = main_window.show_panel("train")
     panel.tabs.setCurrentWidget(panel.explorer)
     explorer = panel.explorer
-    assert explorer.run_box.currentText() == last.summary["run"]
+    assert explorer.run_box.currentText() == last.summary.run
     explorer.steps.setValue(5)
     before = explorer.seed_b.value()
     explorer.new_b.click()
@@ -194,7 +203,7 @@ def test_latent_explorer_interpolates_a_finished_run(qtbot, main_window, ws_path
     # opening the workspace again shows that last run in the live tab: curves and grids
     assert main_window.open_workspace(ws_path)
     live = panel.live
-    assert last.summary["run"] in live.status.values["Run"].text()
+    assert last.summary.run in live.status.values["Run"].text()
     assert "Last run: finished" in live.status.state.text()
     assert len(live.curves.items["loss_g"].xData) > 0
     assert live.grids.fake.pixmap() is not None and not live.grids.fake.pixmap().isNull()
@@ -211,7 +220,7 @@ def test_interrupted_and_finished_runs_continue_from_the_runs_list(qtbot, main_w
 
     with Workspace.open(ws_path) as ws:
         *_, last = train(ws, preset_config("tiny", epochs=1, batch_size=8), Control())
-        run_id = last.summary["run"]
+        run_id = last.summary.run
         # as if its process had been killed with SIGKILL during the run
         config = ws.runs_dir / run_id / "config.json"
         info = json.loads(config.read_text())
@@ -233,7 +242,7 @@ def test_interrupted_and_finished_runs_continue_from_the_runs_list(qtbot, main_w
     with qtbot.waitSignal(task.ended, timeout=TIMEOUT):
         pass
     (done,) = [e.summary for e in events if isinstance(e, Finished)]
-    assert (done["status"], done["steps"], done["resumed_from_step"]) == ("finished", 8, 4)
+    assert (done.status, done.steps, done.resumed_from_step) == ("finished", 8, 4)
     assert panel.runs.table.item(0, 2).text() == "finished"
     assert panel.until_epoch.value() == 2 and not panel.resume_button.isEnabled()
     panel.until_epoch.setValue(3)  # a finished run continues only for more epochs
@@ -243,7 +252,7 @@ def test_interrupted_and_finished_runs_continue_from_the_runs_list(qtbot, main_w
 def test_closing_during_training_asks_then_checkpoints(
     qtbot, main_window, panel, dialogs_log, ws_path
 ):
-    configure(panel, epochs=500, checkpoint_every=100)
+    configure(qtbot, panel, epochs=500, checkpoint_every=100)
     task, events = start(qtbot, main_window, panel.start_button)
     qtbot.waitUntil(lambda: len(metrics(events)) > 0, timeout=TIMEOUT)
     assert main_window.close()

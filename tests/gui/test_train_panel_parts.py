@@ -3,26 +3,44 @@ buffers and redraw timer, the ETA and the status of a finished run."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from app.training_view.curves import LiveCurves, MetricBuffer
 from app.training_view.form import HyperparameterForm
 from app.training_view.status import RateWindow, TrainingStatus, format_eta, gpu_memory
+from mammogan_core import settings
 from mammogan_core.events import Finished, Progress, StepMetrics
 from mammogan_core.training import PRESETS, TrainConfig
+from mammogan_core.training.config import PRESET_NOTES
+from mammogan_core.training.results import TrainResult
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
-def test_form_has_an_editor_per_field_and_round_trips_every_preset(qtbot, name):
+def test_form_has_an_editor_per_setting_and_round_trips_every_preset(qtbot, name):
     form = HyperparameterForm()
     qtbot.addWidget(form)
-    assert set(form.editors) == {f.name for f in dataclasses.fields(TrainConfig)} - {"preset"}
+    names = {sf.name for sf in settings.fields_of(TrainConfig)}
+    assert set(form.editors) == names - {"preset"}  # the preset is the combo on top
+    assert [form.preset_box.itemText(i) for i in range(form.preset_box.count())] == list(PRESETS)
     form.preset_box.setCurrentText(name)
-    assert form.config() == PRESETS[name]
-    assert all(label and not label.startswith("_") for label in form.labels.values())
+    assert form.value() == PRESETS[name]
+    assert form.preset_note.text() == PRESET_NOTES[name]
+    assert all(form.row_label[n].text().endswith(":") for n in form.editors)
+
+
+def test_model_sizes_read_default_and_advanced_settings_open_on_a_problem(qtbot):
+    form = HyperparameterForm()
+    qtbot.addWidget(form)
+    nz = form.editors["nz"].widget
+    assert nz.text() == "default" and form.value().nz is None  # the preset's size, not 0
+    assert not form.boxes["Advanced"].isVisibleTo(form)
+    nz.setValue(16)
+    assert form.value().nz == 16
+    form.editors["lr_gamma"].widget.setValue(0)  # advanced: shown with its reason
+    assert form.value() is None and form.boxes["Advanced"].isVisibleTo(form)
+    assert "LR decay γ: must be above 0" in form.problem_text()
 
 
 def test_form_counts_the_selected_patches(qtbot):
@@ -30,18 +48,32 @@ def test_form_counts_the_selected_patches(qtbot):
     qtbot.addWidget(form)
     form.set_patch_counts(
         [
-            ("lesion", "mass", "train", 30),
-            ("lesion", "calcification", "test", 5),
-            ("normal", None, "train", 100),
+            ("lesion", "mass", "train", "malignant", 20),
+            ("lesion", "mass", "train", "benign", 10),
+            ("lesion", "calcification", "test", "benign", 5),
+            ("normal", None, "train", None, 100),
         ]
     )
-    assert "30" in form.selection_label.text() and form.config() is not None
-    form.editors["lesion_types"].set(None)  # every type (alyafi2020, the default, takes masses)
-    form.editors["split"].set(None)
-    assert "35" in form.selection_label.text()
-    form.editors["label"].set("normal")
-    assert "100" in form.selection_label.text() and form.config().label == "normal"
-    assert form.editors["lesion_types"].widget.count() == 0  # normal tissue has no types
+    assert "30" in form.selection_label.text() and form.value() is not None  # train masses
+    types, split = form.editors["lesion_types"].widget, form.editors["split"].widget
+    assert [split.itemText(i) for i in range(split.count())] == ["all", "train", "test"]
+    for item in types.items():  # alyafi2020 takes masses: tick every type
+        item.setCheckState(Qt.CheckState.Checked)
+    split.setCurrentText("all")
+    assert "35" in form.selection_label.text() and form.value().lesion_types is None
+    benign = form.editors["pathology"].widget.items()[0]
+    assert benign.text() == "benign"
+    benign.setCheckState(Qt.CheckState.Unchecked)
+    assert "20" in form.selection_label.text()
+    assert form.value().pathology == ("malignant", "unknown")
+    split.setCurrentText("test")
+    assert form.value() is None and "No patches match" in form.selection_label.text()
+    assert "Split: no lesion patches of these types in split test" in form.problem_text()
+    form.editors["label"].widget.setCurrentText("normal")
+    assert types.count() == 0  # normal tissue has no types
+    form.editors["pathology"].widget.items()[0].setCheckState(Qt.CheckState.Checked)
+    split.setCurrentText("train")
+    assert "100" in form.selection_label.text() and form.value().label == "normal"
 
 
 def test_metric_buffer_grows_and_keeps_every_point():
@@ -82,7 +114,6 @@ def test_status_shows_the_end_of_a_stopped_run(qtbot):
     qtbot.addWidget(status)
     status.reset("run-1", epochs=10)
     status.show_event(Progress(8, 40, unit="steps"))
-    summary = {"steps": 9, "epochs": 2, "images_per_s": 12.5, "device": "cpu", "status": "stopped"}
-    status.show_event(Finished(summary))
+    status.show_event(Finished(TrainResult("run-1", "d", 9, 2, "c.pt", 0, 12.5, "cpu", "stopped")))
     assert status.values["Step"].text() == "9 / 40" and status.bar.value() == 9
     assert status.state.text().startswith("Stopped at step 9")

@@ -154,10 +154,16 @@ def test_train_start_see_curves_stop_then_the_newest_run_is_shown(qtbot, main_wi
         assert panel.status.state.text().startswith("Last run: finished")
 
         panel.form.preset_box.setCurrentText("tiny")
+        qtbot.mouseClick(panel.form.advanced_button, Qt.MouseButton.LeftButton)
+        assert panel.form.boxes["Advanced"].isVisible()
         # no progress event before the stop: the run's length must come from the run itself
         for name, value in {"epochs": 400, "metrics_every": 10_000, "sample_every": 10_000}.items():
-            panel.form.editors[name].set(value)
-        assert panel.form.config() is not None, panel.form.problem_text()
+            spin = panel.form.editors[name].widget
+            spin.selectAll()
+            qtbot.keyClicks(spin, str(value))
+        config = panel.form.value()
+        assert config is not None, panel.form.problem_text()
+        assert (config.epochs, config.metrics_every, config.sample_every) == (400, 10_000, 10_000)
         qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(
             lambda: panel.status.values["Run"].text() not in ("starting…", demo_run),
