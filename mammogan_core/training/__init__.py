@@ -7,8 +7,9 @@ API (importing this package does not import torch; `train` imports it when calle
     for ev in train(ws, cfg, control, resume=None):  # resume=RUN_ID continues a run
         ...
 
-    TrainConfig   frozen dataclass with every hyperparameter (see config.py); to_dict/from_dict,
-                  with_(**changes). PRESETS: 'alyafi2020' (the paper: the seed's recipe on
+    TrainConfig   frozen dataclass with every hyperparameter, each declared once with its
+                  label, help and range (config.py; `mammogan train`'s flags and the Train
+                  panel's form come from it); to_dict/from_dict, with_(**changes). PRESETS: 'alyafi2020' (the paper: the seed's recipe on
                   masses, fp32), 'dcgan', 'cpu' (lesions on a CPU in minutes; the demo's),
                   'tiny' (tests only). Filters: label, lesion_types, pathology, split.
     train(ws, config | None, control, resume: str | None = None) -> Iterator[Event]
@@ -32,9 +33,10 @@ Events, in order:
                   control.request_checkpoint(), on stop and at the end
     Log(level='warning')          at the end, when the fixed-noise samples have collapsed
                   (collapse.py; also appended to the run's `runs.warnings`)
-    Finished(summary)             keys: run, run_dir, steps, epochs, checkpoint, resumed_from_step,
-                  images_per_s, device, status ('finished' | 'stopped'), warnings (list) and,
-                  when stopped, resume_command ('mammogan train --workspace WS --resume RUN')
+    Finished(TrainResult)         results.py: run, run_dir, steps, epochs, checkpoint,
+                  resumed_from_step, images_per_s, device, status ('finished' | 'stopped'),
+                  warnings and, when stopped, resume_command ('mammogan train --workspace WS
+                  --resume RUN'; the JSON has the key only then)
 Control: pause blocks between steps; stop saves a checkpoint, then Finished.
 
 Run folder `ws.runs_dir / <run_id>/` (run_id like 'train-20250101-120000-tiny'):

@@ -281,7 +281,7 @@ def test_a_stopped_run_says_how_to_resume_and_a_twin_run_points_to_it(workspace)
     stopped = run_all(workspace, tiny(), stop_at=2)[-1].summary
     assert stopped.status == "stopped"
     assert stopped.resume_command == (
-        f"mammogan train --workspace {workspace.root} --resume {stopped['run']}"
+        f"mammogan train --workspace {workspace.root} --resume {stopped.run}"
     )
     twin = run_all(workspace, tiny(epochs=3))  # epochs may differ: the same schedule
     said = [e.message for e in twin if isinstance(e, Log) and e.level == "warning"]
