@@ -52,7 +52,7 @@ PANELS: list[tuple[str, str, str | None, str]] = [
     (
         "export",
         "Export",
-        None,
+        "app.panels.export:ExportPanel",
         "One-click export of augmented datasets without patient identifiers.",
     ),
 ]
