@@ -33,7 +33,7 @@ class HyperparameterForm(SettingsForm):
         self.selection_label.setObjectName("selectionCount")
         self.group_forms["Data"].addRow("", self.selection_label)
         top = QFormLayout()
-        top.addRow("Preset:", self.preset_box)
+        top.addRow(f"{preset.spec.label}:", self.preset_box)
         top.addRow(self.preset_note)
         self.layout().insertLayout(0, top)
         self.preset_box.currentTextChanged.connect(self.apply_preset)
