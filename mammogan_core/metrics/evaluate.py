@@ -1,0 +1,79 @@
+"""`mammogan evaluate`: a training run's generator against the patches it was trained on.
+
+The checkpoint's generator draws `n` patches (seeded); the reference set is the run's own
+training selection (its stored settings: label, lesion types, pathology, split). The report goes
+to `<run>/evaluation/step<step>-n<n>-seed<seed>/`; the values go to the `metrics` table with
+their provenance, at the checkpoint's step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..control import Control
+from ..errors import InputError
+from ..events import Event, Finished, Log
+from ..training.data import describe_selection, select_patch_ids
+from ..training.devices import resolve_device
+from ..training.generate import generator_from_run
+from ..training.runs import stored_train_config
+from ..workspace import Workspace
+from .cache import ids_key
+from .measure import measure, provenance
+from .options import EvaluateOptions
+from .report import to_result, write_report
+from .samples import sample_patches
+from .store import store_metrics
+from .user_settings import inception_weights
+
+
+def evaluate_run(ws: Workspace, options: EvaluateOptions, control: Control) -> Iterator[Event]:
+    options.require_run()
+    weights = inception_weights(options.inception_weights)
+    device = resolve_device(options.device)
+    g, source = generator_from_run(ws, options.run, options.checkpoint)
+    config = stored_train_config(ws, options.run)
+    ids = select_patch_ids(ws, config)
+    if not ids:
+        raise InputError(
+            f"the run's training patches are gone ({describe_selection(config)})", ws.root
+        )
+    real = ws.patch_pixels(ids, "uint8")
+    yield Log(
+        f"{options.run} at step {source['step']}: {options.n} synthetic patches against "
+        f"{len(ids)} {describe_selection(config)}"
+    )
+    fake = sample_patches(g.to(device), options.n, options.seed, device, control)
+    m = yield from measure(
+        real,
+        fake,
+        inception=weights,
+        device=device,
+        control=control,
+        seed=options.seed,
+        cache_folder=ws.root / "cache" / "metrics",
+        real_key=ids_key(ids),
+    )
+    step = int(source["step"])
+    folder = (
+        ws.runs_dir / options.run / "evaluation" / f"step{step:09d}-n{options.n}-seed{options.seed}"
+    )
+    origin = {"run": options.run, "checkpoint": source["checkpoint"], "step": step}
+    result = to_result(m, folder, len(real), len(fake), origin, real_ids=ids)
+    write_report(folder, result, m, real, fake)
+    store_metrics(
+        ws,
+        options.run,
+        step,
+        {**m.figures, "memorised": len(result.memorised)},
+        provenance(
+            m,
+            len(real),
+            len(fake),
+            options.seed,
+            reference={"selection": describe_selection(config), "ids_sha256": ids_key(ids)},
+            checkpoint=source["checkpoint"],
+            report_dir=ws.rel(folder),
+        ),
+    )
+    yield Finished(result)

@@ -1,0 +1,154 @@
+"""One measurement of a synthetic set against a real set: features (the reference set's from the
+cache when it has them), every metric with its floor, and the memorisation check. A generator of
+events (progress per stage and per chunk of features) that returns a `Measurement`."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Generator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ..control import Control
+from ..errors import InputError
+from ..events import Event, Log, Progress
+from . import radiomics
+from .cache import cache_path, load_cached, save_cached
+from .compare import SetFeatures, figures, floor
+from .features import Extractor, extract, flips, inception_extractor, random_extractor
+from .inception import NO_WEIGHTS_NOTE
+from .memorisation import Memorisation, check_memorisation, real_sample
+
+MIN_SAMPLES = 10  # precision/recall's k-NN balls on the real halves need a few points
+CHUNK = 512  # images per progress report
+RADIOMICS_NAME = "radiomics-skimage-v1"
+RADIOMICS_SHA = hashlib.sha256(",".join(radiomics.NAMES).encode()).hexdigest()
+
+
+@dataclass
+class Measurement:
+    figures: dict[str, float | None]
+    floor: dict[str, float | None]
+    memorisation: Memorisation
+    spaces: dict[str, dict[str, str]]  # feature space -> provenance
+    fid_note: str | None
+
+
+def _features(
+    ex: Extractor,
+    images: np.ndarray,
+    what: str,
+    device: torch.device,
+    control: Control,
+    cache: Path | None = None,
+) -> Generator[Event, None, np.ndarray]:
+    found = load_cached(cache)
+    if found is not None and len(found) == len(images):
+        return found
+    parts = []
+    for start in range(0, len(images), CHUNK):
+        parts.append(extract(ex, images[start : start + CHUNK], device, control))
+        yield Progress(min(start + CHUNK, len(images)), len(images), f"{ex.name}: {what}", "images")
+    value = np.concatenate(parts)
+    save_cached(cache, value)
+    return value
+
+
+def _radiomics(
+    images: np.ndarray, what: str, control: Control, cache: Path | None = None
+) -> Generator[Event, None, np.ndarray]:
+    found = load_cached(cache)
+    if found is not None and len(found) == len(images):
+        return found
+    parts = []
+    for start in range(0, len(images), CHUNK):
+        control.check()
+        parts.append(radiomics.radiomic_features(images[start : start + CHUNK]))
+        yield Progress(min(start + CHUNK, len(images)), len(images), f"radiomics: {what}", "images")
+    value = np.concatenate(parts)
+    save_cached(cache, value)
+    return value
+
+
+def measure(
+    real: np.ndarray,
+    fake: np.ndarray,
+    *,
+    inception: Path | None,
+    device: torch.device,
+    control: Control,
+    seed: int = 0,
+    cache_folder: Path | None = None,
+    real_key: str = "",
+) -> Generator[Event, None, Measurement]:
+    """`real`, `fake`: N x 128 x 128 uint8. `cache_folder` + `real_key` (the hash of the
+    reference set's patch ids): where the real set's features are kept between runs."""
+    if min(len(real), len(fake)) < MIN_SAMPLES:
+        raise InputError(
+            f"the metrics need at least {MIN_SAMPLES} real and {MIN_SAMPLES} synthetic patches "
+            f"(got {len(real)} real, {len(fake)} synthetic)"
+        )
+
+    def cached(name: str, sha: str) -> Path | None:
+        return cache_path(cache_folder, name, sha, real_key) if cache_folder else None
+
+    rand = random_extractor()
+    spaces = {
+        "random": rand.provenance(),
+        "radiomic": {"extractor": RADIOMICS_NAME, "weights_sha256": RADIOMICS_SHA},
+    }
+    real_f = SetFeatures(
+        (yield from _features(rand, real, "real", device, control, cached(rand.name, rand.sha256))),
+        (yield from _radiomics(real, "real", control, cached(RADIOMICS_NAME, RADIOMICS_SHA))),
+    )
+    fake_flips = {}
+    for name, variant in flips(fake).items():
+        what = "synthetic" + ("" if name == "none" else f" (flip {name})")
+        fake_flips[name] = yield from _features(
+            rand, np.ascontiguousarray(variant), what, device, control
+        )
+    fake_f = SetFeatures(fake_flips["none"], (yield from _radiomics(fake, "synthetic", control)))
+    fid_note = None
+    if inception is None:
+        fid_note = NO_WEIGHTS_NOTE
+        yield Log(f"FID skipped: {fid_note}", "warning")
+    else:
+        inc = inception_extractor(str(inception))
+        spaces["inception"] = inc.provenance()
+        real_f.inception = yield from _features(
+            inc, real, "real", device, control, cached(inc.name, inc.sha256)
+        )
+        fake_f.inception = yield from _features(inc, fake, "synthetic", device, control)
+    yield Log("comparing the sets and two halves of the real set (the floor)")
+    sample = real_sample(len(real), seed)
+    real_sample_flips = {
+        name: (
+            real_f.random[sample]
+            if name == "none"
+            else extract(rand, np.ascontiguousarray(v), device, control)
+        )
+        for name, v in flips(real[sample]).items()
+    }
+    mean, std = real_f.random.mean(axis=0), real_f.random.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+
+    def scaled(x: np.ndarray) -> np.ndarray:  # the feature space the metrics compare in
+        return (x - mean) / std
+
+    memo = check_memorisation(
+        real,
+        fake,
+        scaled(real_f.random),
+        {k: scaled(v) for k, v in fake_flips.items()},
+        {k: scaled(v) for k, v in real_sample_flips.items()},
+        sample,
+    )
+    return Measurement(figures(real_f, fake_f, seed), floor(real_f, seed), memo, spaces, fid_note)
+
+
+def provenance(m: Measurement, n_real: int, n_fake: int, seed: int, **more: Any) -> dict:
+    return {"feature_spaces": m.spaces, "n_real": n_real, "n_fake": n_fake, "seed": seed, **more}

@@ -1,0 +1,92 @@
+"""A measurement as the commands' typed result, and its report folder: report.json (the result
+plus the memorisation thresholds and distance summaries) and the PNG figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..atomic import atomic_write_json
+from .figures import write_copies, write_grid, write_histograms
+from .measure import Measurement
+from .results import MetricsResult
+
+FIGURES = ("real_grid.png", "synthetic_grid.png", "nearest_distances.png", "suspected_copies.png")
+
+
+def to_result(
+    m: Measurement,
+    report_dir: Path,
+    n_real: int,
+    n_fake: int,
+    source: dict[str, Any],
+    fake_names: list[str] | None = None,
+    real_names: list[str] | None = None,
+    real_ids: list[int] | None = None,
+) -> MetricsResult:
+    """`fake_names` / `real_names` (files of the folders) and `real_ids` (workspace patch ids):
+    what the memorised entries call the patches besides their indices."""
+    memorised = tuple(
+        {
+            **s,
+            **({"file": fake_names[s["index"]]} if fake_names else {}),
+            **({"real_file": real_names[s["real_index"]]} if real_names else {}),
+            **({"real_patch_id": real_ids[s["real_index"]]} if real_ids else {}),
+        }
+        for s in sorted(m.memorisation.suspects, key=lambda s: s["pixel_rms"])
+    )
+    f = m.figures
+    return MetricsResult(
+        status="finished",
+        fid=f["fid"],
+        fid_note=m.fid_note,
+        kid_mean=f["kid_mean"],
+        kid_std=f["kid_std"],
+        precision=f["precision"],
+        recall=f["recall"],
+        frd=f["frd"],
+        diversity=f["diversity"],
+        memorised=memorised,
+        report_dir=str(report_dir),
+        floor=m.floor,
+        n_real=n_real,
+        n_fake=n_fake,
+        feature_spaces=m.spaces,
+        source=source,
+        extra={k: v for k, v in f.items() if k.startswith("inception_")},
+    )
+
+
+def _summary(values: np.ndarray) -> dict[str, float]:
+    if not len(values):
+        return {}
+    q = np.percentile(values, (5, 50, 95))
+    return {"p5": float(q[0]), "median": float(q[1]), "p95": float(q[2])}
+
+
+def write_report(
+    folder: Path, result: MetricsResult, m: Measurement, real: np.ndarray, fake: np.ndarray
+) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    write_grid(folder / FIGURES[0], real)
+    write_grid(folder / FIGURES[1], fake)
+    write_histograms(folder / FIGURES[2], m.memorisation)
+    write_copies(folder / FIGURES[3], fake, real, m.memorisation)
+    memo = m.memorisation
+    atomic_write_json(
+        folder / "report.json",
+        {
+            **result.to_dict(),
+            "memorisation": {
+                "pixel_threshold_rms": memo.pixel_threshold,
+                "feature_threshold": memo.feature_threshold,
+                "synthetic_to_real_pixels": _summary(memo.pixels.distance),
+                "real_to_real_pixels": _summary(memo.real_pixels),
+                "synthetic_to_real_features": _summary(memo.features.distance),
+                "real_to_real_features": _summary(memo.real_features),
+            },
+            "figures": list(FIGURES),
+        },
+    )
