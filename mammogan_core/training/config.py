@@ -34,6 +34,9 @@ RUNTIME_FIELDS = frozenset(
         "keep_last",
         "best_metric",
         "best_mode",
+        "eval_every",
+        "eval_samples",
+        "inception_weights",
     }
 )
 
@@ -56,8 +59,8 @@ AMP_MODES = ("auto", "bf16", "off")
 CHANNELS_LAST = ("auto", "on", "off")
 COMPILE_MODES = ("off", "default", "reduce-overhead")
 CHECKPOINT_UNITS = ("epochs", "steps")
-# a registered evaluator or "<StepMetrics key>_ema" (other keys may be typed)
-BEST_METRICS = ("fid", "loss_g_ema", "loss_d_ema", "d_g_z_ema")
+# a metric of generated samples (mammogan_core.metrics.selection) or "<StepMetrics key>_ema"
+BEST_METRICS = ("fid", "kid", "loss_g_ema", "loss_d_ema", "d_g_z_ema")
 BEST_MODES = ("min", "max")
 
 _DATA, _SCHEDULE, _OPTIMISER = "Data", "Schedule", "Optimiser"
@@ -270,12 +273,13 @@ class TrainConfig:
         advanced=True,
     )
     # A GAN's losses do not measure image quality (the lowest G loss is often an early, blank
-    # G): until an evaluator is registered, 'best' falls back to the last checkpoint.
+    # G): 'best' is chosen on generated samples.
     best_metric: str = setting(
         "fid",
         label="Best by",
-        help="the metric that picks best.pt: fid (the seed's; without an FID evaluator 'best' "
-        "is the last checkpoint) or <key>_ema of a curve's key",
+        help="the metric that picks best.pt, every 'Evaluate every' epochs: fid (the seed's; "
+        "needs the Inception weights file, else kid is used and the run says so), kid "
+        "(weights-free features) or <key>_ema of a curve's key",
         choices=BEST_METRICS,
         free_text=True,
         group=_MONITOR,
@@ -287,6 +291,31 @@ class TrainConfig:
         help="lower (min) or higher (max) is better",
         choices=BEST_MODES,
         joins="",
+        group=_MONITOR,
+        advanced=True,
+    )
+    eval_every: int = _every(
+        10,
+        "Evaluate every",
+        "epochs between evaluations of the best-checkpoint metric (fid, kid) on generated "
+        "samples; each writes a checkpoint",
+        unit="epochs",
+    )
+    eval_samples: int = setting(
+        2000,
+        label="Evaluation samples",
+        help="generated patches per evaluation (the seed's FID: 2,000)",
+        lo=10,
+        unit="patches",
+        group=_MONITOR,
+        advanced=True,
+    )
+    inception_weights: str = setting(
+        "",
+        label="Inception weights",
+        help="the FID Inception-v3 weights file (pt_inception-2015-12-05-6726825d.pth); empty: "
+        "the one remembered from an earlier evaluation, if any",
+        path="file",
         group=_MONITOR,
         advanced=True,
     )
@@ -394,6 +423,8 @@ PRESETS: dict[str, TrainConfig] = {
         metrics_every=5,
         checkpoint_every=25,
         keep_last=2,
+        eval_every=25,
+        eval_samples=256,
     ),
     # Tests only: the smallest model that runs the whole pipeline in seconds. Its samples stay
     # grey noise (a collapse warning says so); use `cpu` to see lesions on a CPU.
@@ -405,6 +436,8 @@ PRESETS: dict[str, TrainConfig] = {
         metrics_every=5,
         checkpoint_every=1,
         keep_last=2,
+        eval_every=1,
+        eval_samples=64,
     ),
 }
 

@@ -1,4 +1,5 @@
-"""Training metrics without a GPU sync per step, and the pluggable "best checkpoint" metric.
+"""Training metrics without a GPU sync per step (the metrics of generated samples that pick the
+best checkpoint live in mammogan_core.metrics.selection).
 
 Step statistics are summed on the device; at the end of each window (metrics_every steps) the
 sums are copied to pinned host memory asynchronously and read once the copy's event has
@@ -9,23 +10,14 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 
 STEP_STATS = ("loss_d", "loss_g", "d_x", "d_g_z")
-# the names `best_metric` can take besides registered evaluators
+# the names `best_metric` can take besides the metrics of generated samples
 EMA_NAMES = frozenset(f"{k}_ema" for k in STEP_STATS)
 EMA_DECAY = 0.9  # per window
-
-# name -> (generator module, device) -> value. A future FID evaluator registers here and is
-# computed at checkpoint time when `best_metric` names it.
-EVALUATORS: dict[str, Callable[[torch.nn.Module, torch.device], float]] = {}
-
-
-def register_evaluator(name: str, fn: Callable[[torch.nn.Module, torch.device], float]) -> None:
-    EVALUATORS[name] = fn
 
 
 @dataclass
@@ -106,5 +98,5 @@ class MetricsWindows:
             )
 
     def latest(self) -> dict[str, float]:
-        """EMA values as '<key>_ema' (what `best_metric` can name besides evaluators)."""
+        """EMA values as '<key>_ema' (what `best_metric` can name besides sample metrics)."""
         return {f"{k}_ema": v for k, v in self.ema.items()}

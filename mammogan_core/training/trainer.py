@@ -12,6 +12,8 @@ import torch
 from ..control import Control, Stopped
 from ..errors import InputError
 from ..events import CheckpointSaved, Event, Finished, Log, Progress, SampleGrid, StepMetrics
+from ..metrics.selection import SAMPLE_METRICS, choose_selection
+from ..metrics.store import store_metrics
 from ..workspace import Workspace
 from . import runs
 from .checkpoints import CheckpointFolder, global_rng_state, set_global_rng_state
@@ -19,7 +21,7 @@ from .collapse import collapse_reason
 from .config import TrainConfig
 from .data import grid, load_patches, to_uint8, write_png
 from .devices import DistInfo, dist_from_env, init_distributed, resolve_device, speed_plan
-from .metrics import EMA_NAMES, EVALUATORS, MetricsWindows
+from .metrics import EMA_NAMES, MetricsWindows
 from .owner import this_process
 from .results import TrainResult
 from .step import GUARDED_CALLS, GanStep
@@ -88,11 +90,14 @@ class _Session:
         )
         for note in self.plan.notes:
             yield Log(note, "warning")
-        if cfg.best_metric not in EVALUATORS and cfg.best_metric not in EMA_NAMES:
-            # expected until an evaluator (FID) is registered: a note, not a warning
+        if cfg.best_metric not in SAMPLE_METRICS and cfg.best_metric not in EMA_NAMES:
             yield Log(
-                f"no {cfg.best_metric!r} evaluator yet, so 'best' is the last checkpoint",
+                f"no metric {cfg.best_metric!r} is recorded, so 'best' is the last checkpoint",
+                "warning",
             )
+        # every rank checkpoints when an evaluation is due; rank 0 evaluates
+        self.evaluates = cfg.best_metric in SAMPLE_METRICS
+        self.selection = None
         data, selection = load_patches(self.ws, cfg, self.device)
         images_per_step = cfg.batch_size * self.dist.world_size
         self.engine = GanStep(cfg, data, self.device, self.plan, self.dist)
@@ -125,6 +130,8 @@ class _Session:
             f"run {self.run_id}: {selection['count']} patches, {self.spe} steps per epoch, "
             f"{self.total} steps"
         )
+        if self.main:
+            yield from self._choose_selection(data)
         # `data` is already uint8 pixels: only generated images need to_uint8.
         real = data[torch.randperm(data.shape[0], generator=noise_gen)[:GRID_N].to(self.device)]
         yield self._grid(grid(real), "real")
@@ -182,6 +189,23 @@ class _Session:
         if self.main:
             runs.drop_metrics_after(self.ws, self.resume, self.step)
         yield Log(f"resumed {self.resume} from step {self.step} ({path.name})")
+
+    def _choose_selection(self, data: torch.Tensor) -> Iterator[Event]:
+        cfg = self.config
+        self.selection, fallback = choose_selection(
+            cfg.best_metric, cfg.inception_weights, cfg.eval_samples, data, self.device
+        )
+        if fallback:
+            self.warnings.append(fallback)
+            runs.add_warning(self.ws, self.run_id, fallback)
+            yield Log(fallback, "warning")
+        best = self.ckpts.best
+        if self.selection and best and best.get("metric") != self.selection.name:
+            yield Log(
+                f"'best' so far was chosen by {best.get('metric')}; from now on by "
+                f"{self.selection.name} (the next evaluation sets it)"
+            )
+            self.ckpts.best = None
 
     def _mention_unfinished_twins(self) -> Iterator[Event]:
         """A fresh run with the settings of a stopped one is often meant as its resumption:
@@ -286,7 +310,17 @@ class _Session:
         every = self.config.checkpoint_every * (
             self.spe if self.config.checkpoint_unit == "epochs" else 1
         )
-        return self.step % every == 0 and self.step < self.total
+        return (self.step % every == 0 or self._eval_due()) and self.step < self.total
+
+    def _eval_due(self) -> bool:
+        """After every `eval_every`-th epoch and at the end of the run, when a metric of
+        generated samples picks 'best'."""
+        if not self.evaluates:
+            return False
+        epoch_end = self.step % self.spe == 0
+        return self.step == self.total or (
+            epoch_end and (self.step // self.spe) % self.config.eval_every == 0
+        )
 
     def _close_window(self) -> None:
         self.windows.close(
@@ -358,6 +392,12 @@ class _Session:
                 "metric": {"name": metric, "value": value},
             }
             path = self.ckpts.save(self.step, payload, metric, value)
+            if self.selection is not None and value is not None:
+                best = self.ckpts.best and self.ckpts.best["step"] == self.step
+                yield Log(
+                    f"step {self.step} (epoch {self.step // self.spe}): {metric} {value:.4g}"
+                    + (" (best so far)" if best else "")
+                )
             runs.update_run(self.ws, self.run_id, self.step, metrics=self.metric_rows)
             self.metric_rows = []
         if self.dist.enabled:
@@ -366,9 +406,15 @@ class _Session:
         yield CheckpointSaved(self.step, str(path))
 
     def _best_value(self) -> tuple[str, float | None]:
+        if self.selection is not None:
+            name = self.selection.name
+            if not self._eval_due():
+                return name, None
+            value = float(self.selection(self.engine.G))
+            details = self.selection.provenance()
+            store_metrics(self.ws, self.run_id, self.step, {name: value}, details)
+            return name, value
         name = self.config.best_metric
-        if name in EVALUATORS:
-            return name, float(EVALUATORS[name](self.engine.G, self.device))
         return name, self.windows.latest().get(name)
 
     def _broadcast(self, text: str) -> str:

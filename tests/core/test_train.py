@@ -175,16 +175,31 @@ def test_a_finished_run_continues_for_more_epochs(shared) -> None:
     assert info["train"]["epochs"] == 2 and info["resumed_from_step"] == 5
 
 
-def test_without_an_evaluator_best_means_the_last_checkpoint(workspace) -> None:
+def test_without_inception_weights_best_is_chosen_by_kid_and_the_run_says_so(workspace) -> None:
     add_lesions(workspace, 16)
     events = run_all(workspace, tiny(epochs=1, best_metric="fid"))
-    assert any(isinstance(e, Log) and "no 'fid' evaluator yet" in e.message for e in events)
+    warnings = [e.message for e in events if isinstance(e, Log) and e.level == "warning"]
+    assert any("chosen by kid" in w and "--inception-weights" in w for w in warnings)
+    summary = events[-1].summary
+    assert any("chosen by kid" in w for w in summary.warnings)  # also in the run's record
+    folder = workspace.runs_dir / summary.run / "checkpoints"
+    index = json.loads((folder / "checkpoints.json").read_text())
+    assert index["best_metric"] == "kid" and index["best"]["metric"] == "kid"
+    assert index["best"]["step"] == 2 and (folder / "best.pt").exists()  # evaluated at the end
+    rows = workspace.query("SELECT name, step, details FROM metrics WHERE details IS NOT NULL")
+    assert [(r["name"], r["step"]) for r in rows] == [("kid", 2)]
+    assert json.loads(rows[0]["details"])["extractor"] == "random-conv-v1"
+    assert preset_config("alyafi2020").best_metric == "fid"  # the seed kept the lowest FID
+
+
+def test_an_unknown_best_metric_means_the_last_checkpoint(workspace) -> None:
+    add_lesions(workspace, 16)
+    events = run_all(workspace, tiny(epochs=1, best_metric="d_x_ema2"))
+    assert any(isinstance(e, Log) and "no metric 'd_x_ema2'" in e.message for e in events)
     run = events[-1].summary.run
     folder = workspace.runs_dir / run / "checkpoints"
     assert not (folder / "best.pt").exists()
-    assert json.loads((folder / "checkpoints.json").read_text())["best"] is None
     assert find_checkpoint(workspace, run, "best") == folder / "ckpt_step000000002.pt"
-    assert preset_config("alyafi2020").best_metric == "fid"  # the seed kept the lowest FID
 
 
 def test_compile_failure_after_the_first_step_falls_back_to_identical_eager(
