@@ -1,0 +1,111 @@
+"""`mammogan evaluate` on a trained run and `mammogan metrics` between two folders: the --json
+report, its figures, the stored provenance, the remembered Inception weights file, planted
+copies named by file, and unreadable files reported while the rest goes on."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PIL import Image
+
+from mammogan_core.cli.main import run_cli
+from mammogan_core.metrics.report import FIGURES
+from mammogan_core.metrics.user_settings import INCEPTION_KEY, read_user_settings, settings_path
+
+from .test_metrics import textures
+from .test_metrics_inception import published_like_file
+from .test_train import add_lesions
+
+KEYS = {"fid", "fid_note", "kid_mean", "kid_std", "precision", "recall", "frd", "memorised"}
+
+
+def json_tail(capsys) -> dict:
+    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def trained(workspace, capsys):
+    add_lesions(workspace, 40)
+    args = ["train", "--workspace", str(workspace.root), "--preset", "tiny", "--epochs", "1"]
+    assert run_cli([*args, "--device", "cpu", "--json", "--quiet"]).exit_code == 0
+    return workspace, json_tail(capsys)["run"]
+
+
+def test_evaluate_a_run_without_inception_weights(trained, capsys) -> None:
+    ws, run = trained
+    argv = ["evaluate", "--workspace", str(ws.root), "--run", run, "--n", "24", "--json"]
+    assert run_cli([*argv, "--device", "cpu"]).exit_code == 0
+    out = json_tail(capsys)
+    assert set(out) >= KEYS | {"report_dir", "floor", "n_real", "n_fake"}
+    assert out["fid"] is None and "--inception-weights FILE" in out["fid_note"]
+    assert out["n_real"] == 40 and out["n_fake"] == 24
+    for key in ("kid_mean", "kid_std", "precision", "recall", "frd", "diversity"):
+        assert isinstance(out[key], float), key
+        assert key in out["floor"]
+    report = ws.runs_dir / run / "evaluation" / "step000000003-n24-seed0"
+    assert out["report_dir"] == str(report)
+    for name in FIGURES:
+        with Image.open(report / name) as figure:
+            assert figure.size[0] > 0
+    assert json.loads((report / "report.json").read_text())["kid_mean"] == out["kid_mean"]
+    rows = ws.query(
+        "SELECT name, value, step, details FROM metrics WHERE run_id=? AND details IS NOT NULL",
+        (run,),
+    )
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["kid_mean"]["value"] == pytest.approx(out["kid_mean"])
+    assert by_name["kid_mean"]["step"] == 3 and "fid" not in by_name
+    details = json.loads(by_name["frd"]["details"])
+    assert details["n_real"] == 40 and details["n_fake"] == 24 and details["seed"] == 0
+    assert details["feature_spaces"]["random"]["weights_sha256"]
+    assert details["checkpoint"].endswith(".pt") and details["reference"]["ids_sha256"]
+    # the reference set's features are cached for the next evaluation
+    assert len(list((ws.root / "cache" / "metrics").glob("*.npy"))) == 2
+
+
+def test_an_unknown_run_is_a_clear_input_error(trained, capsys) -> None:
+    ws, _ = trained
+    code = run_cli(["evaluate", "--workspace", str(ws.root), "--run", "nope", "--json"])
+    assert code.exit_code == 2 and "no training run 'nope'" in json_tail(capsys)["error"]
+
+
+def write_pngs(folder, images, prefix="img") -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    names = []
+    for i, img in enumerate(images):
+        names.append(f"{prefix}_{i:03d}.png")
+        Image.fromarray(img).save(folder / names[-1])
+    return names
+
+
+def test_metrics_between_folders_names_the_copied_files(tmp_path, capsys) -> None:
+    real = textures(14, 1)
+    fake = textures(12, 2)
+    fake[4] = real[6]
+    fake[7] = real[2][::-1, :]  # flipped up-down
+    real_names = write_pngs(tmp_path / "real", real)
+    fake_names = write_pngs(tmp_path / "fake", fake, "sample")
+    (tmp_path / "fake" / "broken.png").write_bytes(b"not a png")
+    weights = published_like_file(tmp_path / "pt_inception.pth")
+    argv = ["metrics", str(tmp_path / "real"), str(tmp_path / "fake"), "--json", "--quiet"]
+    assert run_cli([*argv, "--inception-weights", str(weights), "--device", "cpu"]).exit_code == 0
+    out = json_tail(capsys)
+    assert {m["file"] for m in out["memorised"]} == {fake_names[4], fake_names[7]}
+    copied = {m["file"]: m for m in out["memorised"]}
+    assert copied[fake_names[7]]["real_file"] == real_names[2]
+    assert copied[fake_names[7]]["flip"] == "v"
+    assert out["n_fake"] == 12  # the broken file was skipped, the rest measured
+    assert isinstance(out["fid"], float) and out["fid_note"] is None
+    assert out["feature_spaces"]["inception"]["extractor"] == "inception-v3-fid"
+    assert (tmp_path / "fake" / "evaluation" / "suspected_copies.png").is_file()
+    # the weights file is remembered in the user's settings for the next command
+    assert settings_path().is_file()
+    assert read_user_settings()[INCEPTION_KEY] == str(weights.resolve())
+
+
+def test_metrics_with_too_few_images_says_so(tmp_path, capsys) -> None:
+    write_pngs(tmp_path / "real", textures(3, 3))
+    write_pngs(tmp_path / "fake", textures(3, 4))
+    code = run_cli(["metrics", str(tmp_path / "real"), str(tmp_path / "fake"), "--json"])
+    assert code.exit_code == 2 and "at least 10 real" in json_tail(capsys)["error"]
