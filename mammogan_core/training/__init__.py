@@ -43,8 +43,9 @@ Run folder `ws.runs_dir / <run_id>/` (run_id like 'train-20250101-120000-tiny'):
     config.json                   {'train': TrainConfig.to_dict(), 'model': ModelSpec, 'seed',
                                    'versions', 'device', 'selection': {..., 'count'}, ...}
     checkpoints/ckpt_step000000120.pt   last `keep_last` checkpoints
-    checkpoints/best.pt           best by `best_metric` (a hard link or a copy); absent while
-                                  that metric has no evaluator ('best' = the last checkpoint)
+    checkpoints/best.pt           best by `best_metric` (a hard link or a copy): fid or kid of
+                                  generated samples every `eval_every` epochs and at the end
+                                  (mammogan_core.metrics.selection), or a curve's EMA
     checkpoints/checkpoints.json  index: {'checkpoints': [{step, epoch, path, metric}], 'best',
                                    'last'}
     samples/fake_step000000120.png, samples/real.png   the sample grids
