@@ -69,6 +69,21 @@ def generator_from_file(
     }
 
 
+def sample_batches(
+    g: Generator, n: int, seed: int, device: torch.device, control: Control
+) -> Iterator[torch.Tensor]:
+    """`n` samples in batches of BATCH, as [-1, 1] floats (count x 1 x H x W) on the host.
+    z ~ N(0, 1) is drawn on the CPU from `seed`, so a seed gives the same images on any device,
+    and sample i is the same in `mammogan generate` and in an export."""
+    g = g.to(device).eval()
+    noise = torch.Generator().manual_seed(seed)
+    for start in range(0, n, BATCH):
+        control.check()
+        z = torch.randn(min(BATCH, n - start), g.nz, 1, 1, generator=noise).to(device)
+        with torch.no_grad():
+            yield g(z).float().cpu()
+
+
 def generate_pngs(
     g: Generator,
     n: int,
@@ -86,19 +101,12 @@ def generate_pngs(
     if out.exists() and not out.is_dir():
         raise InputError("the output path exists and is not a folder", out)
     out.mkdir(parents=True, exist_ok=True)
-    g = g.to(device).eval()
-    noise_gen = torch.Generator().manual_seed(seed)
     files: list[str] = []
     status = "finished"
     try:
-        for start in range(0, n, BATCH):
-            control.check()
-            count = min(BATCH, n - start)
-            z = torch.randn(count, g.nz, 1, 1, generator=noise_gen).to(device)
-            with torch.no_grad():
-                images = to_uint8(g(z)).cpu().numpy()[:, 0]
-            for i, img in enumerate(images):
-                path = out / f"sample_{start + i:05d}.png"
+        for batch in sample_batches(g, n, seed, device, control):
+            for img in to_uint8(batch).numpy()[:, 0]:
+                path = out / f"sample_{len(files):05d}.png"
                 write_png(path, img)
                 files.append(str(path))
             yield Progress(len(files), n, unit="images")
