@@ -61,6 +61,12 @@ class HyperparameterForm(SettingsForm):
         if self._loading:
             return
         counts, label = self._counts, self.editors["label"].get()
+        lesions = label == "lesion"
+        for name in ("lesion_types", "pathology"):  # a finding's filters: lesion patches only
+            editor = self.editors[name]
+            if not lesions:
+                editor.set(None)
+            editor.widget.setEnabled(lesions)
         types: CheckList = self.editors["lesion_types"].widget
         splits: tuple[str, ...] = SPLITS
         if counts is None:

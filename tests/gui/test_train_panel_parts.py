@@ -76,6 +76,28 @@ def test_form_counts_the_selected_patches(qtbot):
     assert "100" in form.selection_label.text() and form.value().label == "normal"
 
 
+def test_normal_tissue_is_not_filtered_by_the_lesion_preset(qtbot):
+    """alyafi2020 takes masses; switching to normal tissue drops the finding filters (normal
+    patches have no finding) instead of selecting nothing."""
+    form = HyperparameterForm()
+    qtbot.addWidget(form)
+    form.set_patch_counts(
+        [
+            ("lesion", "mass", "train", "benign", 10),
+            ("lesion", "calcification", "train", "benign", 4),
+            ("normal", None, "train", None, 100),
+        ]
+    )
+    assert form.value().lesion_types == ("mass",)
+    form.editors["label"].widget.setCurrentText("normal")
+    assert "100" in form.selection_label.text()
+    assert form.value().lesion_types is None and form.value().pathology is None
+    assert not form.editors["lesion_types"].widget.isEnabled()
+    form.editors["label"].widget.setCurrentText("lesion")
+    assert form.editors["pathology"].widget.isEnabled()
+    assert "14" in form.selection_label.text()  # back to lesions: every type, as cleared
+
+
 def test_metric_buffer_grows_and_keeps_every_point():
     buf = MetricBuffer(["loss_d", "loss_g"], capacity=4)
     for step in range(1, 3001):
