@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import torch
 
 from .features import flips
 from .nearest import knn
@@ -24,6 +25,7 @@ FACTOR = 0.5
 PERCENTILE = 5
 COPY_RMS = 2.0  # grey levels: near-identical, as in training's collapse check
 CANDIDATES = 8
+RERANK_BLOCK = 128  # queries whose candidates are compared at once (64 MB of pixels)
 COARSE = 4  # block size of the candidate search
 REAL_SAMPLE = 2000  # real patches whose nearest real neighbour sets the scale
 
@@ -65,12 +67,16 @@ def nearest_in_pixels(
     flip = ["none"] * len(queries)
     for name, variant in flips(queries).items():
         _, cand = knn(_coarse(np.ascontiguousarray(variant)), coarse_refs, CANDIDATES, exclude)
-        for i in range(len(queries)):
-            diff = refs[cand[i]].astype(np.float32) - variant[i].astype(np.float32)
-            rms = np.sqrt((diff * diff).mean(axis=(1, 2)))
-            j = int(rms.argmin())
-            if rms[j] < best[i]:
-                best[i], index[i], flip[i] = rms[j], cand[i, j], name
+        for start in range(0, len(queries), RERANK_BLOCK):
+            rows = slice(start, start + RERANK_BLOCK)
+            q = torch.from_numpy(np.ascontiguousarray(variant[rows])).float().unsqueeze(1)
+            r = torch.from_numpy(refs[cand[rows]]).float()  # block x CANDIDATES x H x W
+            rms = (r - q).square_().mean(dim=(2, 3)).sqrt_().numpy()
+            j = rms.argmin(axis=1)
+            found = rms[np.arange(len(j)), j]
+            for offset in np.flatnonzero(found < best[rows]):
+                i = start + offset
+                best[i], index[i], flip[i] = found[offset], cand[i, j[offset]], name
     return Nearest(best, index, flip)
 
 
