@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,20 @@ def workspace(tmp_path: Path):
     ws = Workspace.create(tmp_path / "ws")
     yield ws
     ws.close()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo workspace (4 synthetic mammograms, 2 training epochs), built once a session;
+    tests take a copy (`demo_ws`)."""
+    from mammogan_core.demo import run_demo
+
+    folder = tmp_path_factory.mktemp("demo_template") / "demo"
+    run_demo(folder, n_images=4, train_epochs=2)
+    return folder
+
+
+@pytest.fixture
+def demo_ws(demo_template: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the demo workspace (paths inside are relative: a copy opens)."""
+    return Path(shutil.copytree(demo_template, tmp_path / "demo"))

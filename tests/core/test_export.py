@@ -8,7 +8,6 @@ import csv
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -21,7 +20,6 @@ from PIL import Image
 
 from mammogan_core.cli.main import run_cli
 from mammogan_core.control import Control
-from mammogan_core.demo import run_demo
 from mammogan_core.events import Finished, Progress
 from mammogan_core.export import ExportSettings, export_dataset, plan_export
 from mammogan_core.workspace import Workspace
@@ -43,16 +41,9 @@ IDENTIFYING = (
 )
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("export_demo") / "demo"
-    run_demo(folder, n_images=4, train_epochs=2)
-    return folder
-
-
 @pytest.fixture
-def ws_path(demo_template: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(demo_template, tmp_path / "demo"))
+def ws_path(demo_ws: Path) -> Path:
+    return demo_ws
 
 
 def export(ws_path: Path, out: Path, *flags: str) -> dict:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -15,22 +14,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
 
-from mammogan_core.demo import run_demo
 from mammogan_core.export import pipeline
 
 TIMEOUT = 120_000
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("export_panel_demo") / "demo"
-    run_demo(folder, n_images=4, train_epochs=2)
-    return folder
-
-
 @pytest.fixture
-def panel(qtbot, main_window, demo_template, tmp_path):
-    ws = Path(shutil.copytree(demo_template, tmp_path / "demo"))
+def panel(qtbot, main_window, demo_ws):
+    ws = demo_ws
     assert main_window.open_workspace(ws)
     action = next(
         a

@@ -4,37 +4,19 @@ show. Any exception reaching the excepthook (a slot that raised) fails the test.
 
 from __future__ import annotations
 
-import shutil
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtTest import QTest
 
 from app.panels import PANELS
-from mammogan_core.demo import run_demo
 from mammogan_core.workspace import Workspace
 
 TIMEOUT = 120_000
 TITLES = ["Welcome"] + [title for _n, title, _s, _c in PANELS]
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small demo workspace (4 synthetic mammograms, 2 training epochs), built once."""
-    folder = tmp_path_factory.mktemp("demo_template") / "demo"
-    run_demo(folder, n_images=4, train_epochs=2)
-    return folder
-
-
-@pytest.fixture
-def demo_ws(demo_template: Path, tmp_path: Path) -> Path:
-    """This test's own copy (workspace paths are relative, so a copy opens as it is)."""
-    return Path(shutil.copytree(demo_template, tmp_path / "demo"))
 
 
 @contextmanager
