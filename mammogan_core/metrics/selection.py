@@ -24,6 +24,7 @@ from .user_settings import inception_weights
 
 SAMPLE_METRICS = ("fid", "kid")  # evaluated on generated samples
 FALLBACK = "kid"
+MIN_REFERENCE = 2  # KID's unbiased estimate and a covariance need two samples at least
 REFERENCE_MAX = 10_000  # real patches in the reference (a seeded sample of larger sets)
 KID_SUBSETS = 20  # fewer than a report's 100: selection ranks checkpoints of one run
 SAMPLE_SEED = 7_654_321  # its own noise stream: evaluating never moves training's
@@ -75,6 +76,11 @@ def choose_selection(
             f"of fid: {NO_WEIGHTS_NOTE}",
         )
     ref = real[:, 0].cpu().numpy() if real.dim() == 4 else real.cpu().numpy()
+    if len(ref) < MIN_REFERENCE:  # a tiny selection (a test, a first look at a dataset)
+        return None, (
+            f"'best' cannot be chosen by {name}: {len(ref)} training patch(es), at least "
+            f"{MIN_REFERENCE} needed; best.pt is not written and 'best' means the last checkpoint"
+        )
     if len(ref) > REFERENCE_MAX:
         keep = np.random.default_rng(0).choice(len(ref), REFERENCE_MAX, replace=False)
         ref = ref[np.sort(keep)]

@@ -192,6 +192,17 @@ def test_without_inception_weights_best_is_chosen_by_kid_and_the_run_says_so(wor
     assert preset_config("alyafi2020").best_metric == "fid"  # the seed kept the lowest FID
 
 
+def test_a_single_training_patch_trains_and_says_best_cannot_be_chosen(workspace) -> None:
+    add_lesions(workspace, 1)
+    events = run_all(workspace, tiny(epochs=1, best_metric="kid"))
+    summary = events[-1].summary
+    assert summary.status == "finished"
+    assert any("cannot be chosen by kid: 1 training patch" in w for w in summary.warnings)
+    folder = workspace.runs_dir / summary.run / "checkpoints"
+    assert not (folder / "best.pt").exists()
+    assert find_checkpoint(workspace, summary.run, "best").exists()  # the last checkpoint
+
+
 def test_an_unknown_best_metric_means_the_last_checkpoint(workspace) -> None:
     add_lesions(workspace, 16)
     events = run_all(workspace, tiny(epochs=1, best_metric="d_x_ema2"))
