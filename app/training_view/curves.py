@@ -100,6 +100,7 @@ class LiveCurves(QWidget):
                     symbolBrush=colour,
                     symbolPen=colour,
                     symbol=None,
+                    connect="finite",
                 )
                 self.items[key].setToolTip(name)
             self.plots.append(plot)
@@ -139,4 +140,10 @@ class LiveCurves(QWidget):
         for key, item in self.items.items():
             if item.opts["symbol"] != symbol:
                 item.setSymbol(symbol)
-            item.setData(steps, self.buffer.column(key))
+            values = self.buffer.column(key)
+            if symbol:  # dots' bounds fail on NaN (a value some runs never report): drop them
+                keep = np.isfinite(values)
+                steps_kept, values = steps[keep], values[keep]
+            else:  # a line breaks at a missing value instead of bridging it
+                steps_kept = steps
+            item.setData(steps_kept, values)

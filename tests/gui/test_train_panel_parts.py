@@ -121,6 +121,21 @@ def test_curves_redraw_from_the_timer_not_per_event(qtbot):
     qtbot.waitUntil(lambda: not curves.timer.isActive())  # idle: the timer stops
 
 
+def test_a_few_points_with_a_missing_series_draw_as_dots_without_errors(qtbot):
+    """Early in a run the points are dots; a value the run never reports (NaN) is left out,
+    not handed to the scatter (whose bounds fail on an all-NaN series)."""
+    curves = LiveCurves()
+    qtbot.addWidget(curves)
+    curves.show()
+    for step in (1, 2, 3):
+        curves.append(StepMetrics(step, 0, {"loss_d": 1.0 / step, "loss_g": 2.0}))
+    curves.redraw()
+    qtbot.wait(50)  # a paint: the scatter's bounds are asked for
+    assert curves.items["loss_d"].opts["symbol"] == "o"
+    assert list(curves.items["loss_d"].xData) == [1, 2, 3]
+    assert curves.items["d_x"].xData is None or len(curves.items["d_x"].xData) == 0
+
+
 def test_eta_follows_the_recent_rate():
     rate = RateWindow(window_s=10)
     for t, step in ((0, 0), (5, 50), (8, 60), (12, 100)):
