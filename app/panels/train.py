@@ -120,7 +120,11 @@ class TrainPanel(Panel):
         split.addWidget(left)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 1)
-        split.setSizes([390, 1000])
+        # the form's own width (no sideways scrolling) where the window has room for it
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        split.setSizes(
+            [self.form.minimumSizeHint().width() + bar + 2 * scroll.frameWidth() + 6, 1000]
+        )
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel("<h2>Train</h2>"))
         lay.addWidget(split, 1)
