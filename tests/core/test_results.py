@@ -25,11 +25,11 @@ class Outcome(Result):
 
 
 def test_a_result_becomes_the_json_object_the_cli_prints():
-    outcome = Outcome("finished", Path("/tmp/x"), {"mass": 2}, (Part("a.dcm", "truncated"),))
+    outcome = Outcome("finished", Path("exports/x"), {"mass": 2}, (Part("a.dcm", "truncated"),))
     got = drive(iter([Finished(outcome)]))
     assert got == {
         "status": "finished",
-        "out": "/tmp/x",
+        "out": "exports/x",
         "counts": {"mass": 2},
         "errors": [{"path": "a.dcm", "reason": "truncated"}],
     }
