@@ -5,7 +5,7 @@ events (progress per stage and per chunk of features) that returns a `Measuremen
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,29 +46,44 @@ def _features(
     control: Control,
     cache: Path | None = None,
 ) -> Generator[Event, None, np.ndarray]:
-    found = load_cached(cache)
-    if found is not None and len(found) == len(images):
-        return found
-    parts = []
-    for start in range(0, len(images), CHUNK):
-        parts.append(extract(ex, images[start : start + CHUNK], device, control))
-        yield Progress(min(start + CHUNK, len(images)), len(images), f"{ex.name}: {what}", "images")
-    value = np.concatenate(parts)
-    save_cached(cache, value)
-    return value
+    return (
+        yield from _chunked(
+            lambda chunk: extract(ex, chunk, device, control),
+            images,
+            f"{ex.name}: {what}",
+            control,
+            cache,
+        )
+    )
 
 
 def _radiomics(
     images: np.ndarray, what: str, control: Control, cache: Path | None = None
 ) -> Generator[Event, None, np.ndarray]:
+    return (
+        yield from _chunked(
+            radiomics.radiomic_features, images, f"radiomics: {what}", control, cache
+        )
+    )
+
+
+def _chunked(
+    compute: Callable[[np.ndarray], np.ndarray],
+    images: np.ndarray,
+    label: str,
+    control: Control,
+    cache: Path | None,
+) -> Generator[Event, None, np.ndarray]:
+    """`compute` over CHUNK images at a time, with progress and stop; read from and written to
+    `cache` when one is given."""
     found = load_cached(cache)
     if found is not None and len(found) == len(images):
         return found
     parts = []
     for start in range(0, len(images), CHUNK):
         control.check()
-        parts.append(radiomics.radiomic_features(images[start : start + CHUNK]))
-        yield Progress(min(start + CHUNK, len(images)), len(images), f"radiomics: {what}", "images")
+        parts.append(compute(images[start : start + CHUNK]))
+        yield Progress(min(start + CHUNK, len(images)), len(images), label, "images")
     value = np.concatenate(parts)
     save_cached(cache, value)
     return value
