@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -315,7 +316,9 @@ def test_a_stopped_run_says_how_to_resume_and_a_twin_run_points_to_it(workspace)
     assert twin[-1].summary.run != stopped.run  # it still starts a new run
     assert twin[-1].summary.resume_command is None
     other = run_all(workspace, tiny(seed=1, epochs=1))  # other settings: nothing to say
-    assert not [e for e in other if isinstance(e, Log) and stopped.run in e.message]
+    # Run ids made in the same second share a prefix ("...-tiny", "...-tiny-3"): match whole ids.
+    named = re.compile(rf"{re.escape(stopped.run)}(?![\w-])")
+    assert not [e for e in other if isinstance(e, Log) and named.search(e.message)]
 
 
 def test_resuming_with_fewer_epochs_than_done_is_refused(workspace) -> None:
