@@ -1,0 +1,1 @@
+"""Blinded visual Turing test: review sets, portable reading packages, answers and reader statistics."""
