@@ -26,7 +26,7 @@ from mammogan_core.workspace import Workspace
 from .images import ImageLabel
 
 COLUMNS = ("Run", "Preset", "Status", "Step", "Created")
-_STATUS_COLOURS = {
+STATUS_COLOURS = {
     "running": "#1e7b34",
     "stopped": "#b36b00",
     "interrupted": "#b36b00",  # its process was killed: resumable from the last checkpoint
@@ -43,7 +43,7 @@ def latest_samples(run_dir: Path) -> Path | None:
     return real if real.is_file() else None
 
 
-def _local_time(iso: str) -> str:
+def local_time(iso: str) -> str:
     try:
         return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
     except ValueError:
@@ -102,12 +102,12 @@ class RunsList(QWidget):
                 run["config"].get("preset", "?"),
                 run["status"],
                 f"{run['step']:,}",
-                _local_time(run["created_at"]),
+                local_time(run["created_at"]),
             )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if col == 2 and text in _STATUS_COLOURS:
-                    item.setForeground(QBrush(QColor(_STATUS_COLOURS[text])))
+                if col == 2 and text in STATUS_COLOURS:
+                    item.setForeground(QBrush(QColor(STATUS_COLOURS[text])))
                 if col == 3:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
