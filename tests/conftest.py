@@ -47,3 +47,32 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_ws(demo_template: Path, tmp_path: Path) -> Path:
     """This test's own copy of the demo workspace (paths inside are relative: a copy opens)."""
     return Path(shutil.copytree(demo_template, tmp_path / "demo"))
+
+
+@pytest.fixture(scope="session")
+def study_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace for augmentation-study tests, built once a session and READ-ONLY: 36 small
+    phantom mammograms of 9 patients (4 views each), imported and extracted (30 lesion and about 145
+    normal patches), no training run. A test that writes (a study does) takes `study_ws_copy`."""
+    from mammogan_core.control import Control
+    from mammogan_core.extraction import ExtractParams, extract_patches
+    from mammogan_core.importing import import_dataset
+    from mammogan_core.phantom import generate_corpus
+    from mammogan_core.runner import drive
+    from mammogan_core.workspace import Workspace
+
+    folder = tmp_path_factory.mktemp("study_ws") / "ws"
+    control = Control()
+    with Workspace.create(folder) as ws:
+        corpus = ws.data_dir / "phantom"
+        # 640 rows (not the demo's 2294): the same patients and lesions, rendered 8x faster
+        drive(generate_corpus(corpus, 36, 2020, control, rows=640, cols=534))
+        drive(import_dataset(ws, corpus, "generic", corpus / "annotations.csv", control))
+        drive(extract_patches(ws, ExtractParams(seed=2020), control, workers=1))
+    return folder
+
+
+@pytest.fixture
+def study_ws_copy(study_ws: Path, tmp_path: Path) -> Path:
+    """This test's own copy of `study_ws`."""
+    return Path(shutil.copytree(study_ws, tmp_path / "study_ws"))
