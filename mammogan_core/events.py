@@ -96,4 +96,24 @@ class Finished:
         return s.to_dict() if isinstance(s, Result) else dict(s)
 
 
-Event = Progress | Log | ItemError | StepMetrics | SampleGrid | CheckpointSaved | Finished
+@dataclass(frozen=True)
+class EmbeddingFrame:
+    """A t-SNE map while it is being optimised: `coords` (N x 2 float32) in the final map's
+    point order, NaN for points not placed yet; `stage` is "initial" (the first map),
+    "placing" (the rest of the real points) or "synthetic"."""
+
+    coords: np.ndarray
+    iteration: int
+    stage: str
+
+
+Event = (
+    Progress
+    | Log
+    | ItemError
+    | StepMetrics
+    | SampleGrid
+    | CheckpointSaved
+    | Finished
+    | EmbeddingFrame
+)
