@@ -80,15 +80,28 @@ def write_histograms(path: Path, memo: Memorisation) -> None:
     _save_rgb(path, image)
 
 
+def copy_pairs(
+    fake: np.ndarray, real: np.ndarray, memo: Memorisation, limit: int = COPIES_SHOWN
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first `limit` suspected copies, each flipped as it matched, and their nearest real
+    patches (k x H x W uint8 each, rows aligned)."""
+    shown = memo.suspects[:limit]
+    # the synthetic patch flipped as it matched lines up with the real patch as stored
+    matched = [flips(fake[s["index"] : s["index"] + 1])[s["flip"]][0] for s in shown]
+    empty = np.zeros((0, *fake.shape[1:]), np.uint8)
+    return (
+        np.stack(matched).astype(np.uint8) if matched else empty,
+        real[[s["real_index"] for s in shown]].astype(np.uint8) if shown else empty,
+    )
+
+
 def write_copies(path: Path, fake: np.ndarray, real: np.ndarray, memo: Memorisation) -> None:
     """Each suspected copy (up to 16) beside its nearest real patch, flipped as it matched."""
     size = fake.shape[-1]
-    shown = memo.suspects[:COPIES_SHOWN]
-    canvas = np.full((max(len(shown), 1) * (size + 4), 2 * size + 4), 255, np.uint8)
-    for row, s in enumerate(shown):
-        # the synthetic patch flipped as it matched lines up with the real patch as stored
-        matched = flips(fake[s["index"] : s["index"] + 1])[s["flip"]][0]
+    matched, nearest = copy_pairs(fake, real, memo)
+    canvas = np.full((max(len(matched), 1) * (size + 4), 2 * size + 4), 255, np.uint8)
+    for row, (a, b) in enumerate(zip(matched, nearest, strict=True)):
         y = row * (size + 4)
-        canvas[y : y + size, :size] = matched
-        canvas[y : y + size, size + 4 :] = real[s["real_index"]]
+        canvas[y : y + size, :size] = a
+        canvas[y : y + size, size + 4 :] = b
     write_png(path, canvas)

@@ -8,12 +8,15 @@ from typing import Any
 
 import numpy as np
 
-from ..atomic import atomic_write_json
-from .figures import write_copies, write_grid, write_histograms
+from ..atomic import atomic_open, atomic_write_json
+from .figures import copy_pairs, write_copies, write_grid, write_histograms
 from .measure import Measurement
+from .memorisation import Memorisation
 from .results import MetricsResult
 
 FIGURES = ("real_grid.png", "synthetic_grid.png", "nearest_distances.png", "suspected_copies.png")
+MEMORISATION = "memorisation.npz"  # the distances and the copies' pixels, for the GUI's view
+COPIES_SAVED = 64
 
 
 def to_result(
@@ -75,6 +78,7 @@ def write_report(
     write_histograms(folder / FIGURES[2], m.memorisation)
     write_copies(folder / FIGURES[3], fake, real, m.memorisation)
     memo = m.memorisation
+    write_memorisation(folder / MEMORISATION, memo, fake, real)
     atomic_write_json(
         folder / "report.json",
         {
@@ -90,3 +94,30 @@ def write_report(
             "figures": list(FIGURES),
         },
     )
+
+
+def write_memorisation(path: Path, memo: Memorisation, fake: np.ndarray, real: np.ndarray) -> None:
+    """Every nearest distance (synthetic-to-real, real-to-real; pixels and features) and the first
+    COPIES_SAVED suspected copies beside their real patches (`copy_index`: synthetic indices)."""
+    synthetic, nearest = copy_pairs(fake, real, memo, COPIES_SAVED)
+    with atomic_open(path, "wb") as fh:
+        np.savez_compressed(
+            fh,
+            synthetic_to_real_pixels=memo.pixels.distance,
+            real_to_real_pixels=memo.real_pixels,
+            synthetic_to_real_features=memo.features.distance,
+            real_to_real_features=memo.real_features,
+            copy_index=np.array([s["index"] for s in memo.suspects[:COPIES_SAVED]], np.int64),
+            copy_synthetic=synthetic,
+            copy_real=nearest,
+        )
+
+
+def read_memorisation(folder: Path) -> dict[str, np.ndarray] | None:
+    """The arrays `write_memorisation` saved in a report folder; None for a report without them
+    (written before they were saved) or a damaged file."""
+    try:
+        with np.load(folder / MEMORISATION, allow_pickle=False) as data:
+            return {k: data[k] for k in data.files}
+    except (OSError, ValueError):
+        return None
