@@ -1,0 +1,121 @@
+"""The settings of a review set (`mammogan review create` and the Review panel), declared once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..annotations.schema import FINDING_TYPES
+from ..errors import InputError
+from ..preprocess.split import SPLITS
+from ..settings import ALL, DEFAULT, check, setting
+from ..training.config import device_setting
+
+_WHAT, _SYNTH, _READING = "Images", "Synthetic lesions", "Reading"
+
+INSTRUCTIONS = (
+    "Each image is a 128 x 128 pixel patch of a mammogram centred on a lesion. Some are real, "
+    "some were made by a generative network. For each image, say whether you think it is real "
+    "(R) or synthetic (S), and how sure you are, from 1 (a guess) to 5 (certain). Answers are "
+    "saved as you give them: you can stop and resume at any time."
+)
+
+
+@dataclass(frozen=True)
+class ReviewSetOptions:
+    title: str = setting(
+        "Visual Turing test",
+        label="Title",
+        help="the title readers see",
+        group=_READING,
+    )
+    real: int = setting(
+        20, label="Real lesions", help="real lesion patches in the set", lo=1, group=_WHAT
+    )
+    synthetic: int = setting(
+        20,
+        label="Synthetic lesions",
+        help="synthetic lesions in the set (as many as real ones gives a balanced set)",
+        lo=1,
+        group=_WHAT,
+    )
+    split: str | None = setting(
+        None,
+        label="Split of the real lesions",
+        help="the split the real lesions come from (all: any; test: lesions the generator "
+        "never saw)",
+        choices=SPLITS,
+        none=ALL,
+        group=_WHAT,
+    )
+    lesion_types: tuple[str, ...] | None = setting(
+        None,
+        label="Lesion types",
+        help="real lesions of these types (all: every type)",
+        choices=FINDING_TYPES,
+        none=ALL,
+        group=_WHAT,
+    )
+    repeat: int = setting(
+        0,
+        label="Repeated images",
+        help="images shown twice under another id, for each reader's consistency",
+        lo=0,
+        group=_WHAT,
+    )
+    seed: int = setting(
+        0,
+        label="Seed",
+        help="chooses the real lesions, the repeats and the synthetic lesions' latent vectors "
+        "(ids and reading orders are random whatever the seed)",
+        group=_WHAT,
+    )
+    bits: str = setting(
+        "8",
+        label="Bits per pixel",
+        help="16 needs patches extracted with 'Keep 16-bit patches' (--uint16)",
+        choices=("8", "16"),
+        group=_WHAT,
+        advanced=True,
+    )
+    run: str | None = setting(
+        None,
+        label="Run",
+        help="the training run whose generator draws the synthetic lesions (default: the "
+        "newest finished run with a checkpoint)",
+        none=DEFAULT,
+        group=_SYNTH,
+    )
+    checkpoint: str = setting(
+        "best",
+        label="Checkpoint",
+        help="the run's checkpoint: best (best.pt, else the last), last or a step number",
+        group=_SYNTH,
+        advanced=True,
+    )
+    device: str = device_setting(_SYNTH)
+    zoom: int = setting(
+        4, label="Zoom", help="the readers' starting zoom", lo=1, hi=8, unit="x", group=_READING
+    )
+    window_level: bool = setting(
+        False,
+        label="Window / level",
+        help="let readers change the window and level (contrast and brightness)",
+        group=_READING,
+    )
+
+    def __post_init__(self) -> None:
+        check(self)
+        if self.repeat > self.real + self.synthetic:
+            raise InputError(
+                f"Repeated images (--repeat): at most the {self.real + self.synthetic} images "
+                f"of the set, not {self.repeat}"
+            )
+
+    @property
+    def dtype(self) -> str:
+        return "uint16" if self.bits == "16" else "uint8"
+
+    @property
+    def display(self) -> dict[str, object]:
+        """The package's display defaults."""
+        return {"zoom": self.zoom, "window_level": self.window_level}
