@@ -28,13 +28,13 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from .. import __version__
 from ..control import Control
 from ..errors import InputError, MammoganError
 from ..events import Event, Finished
 from ..runner import drive
 from . import commands as commands_pkg
 from .terminal import TerminalReporter
+from .version import VersionAction, version_text
 
 EXIT_CODES = """exit codes:
   0    success
@@ -74,7 +74,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"mammogan {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     by_name: dict[str, ModuleType] = {}
     for mod in discover_commands():
@@ -123,8 +123,11 @@ def _install_stop_signals(control: Control, received: list[int]) -> dict[int, An
 
 
 def run_cli(argv: list[str] | None = None) -> CliOutcome:
-    parser, by_name = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--version"]:  # answered before the commands' modules load (a second)
+        sys.stdout.write(version_text() + "\n")
+        return CliOutcome(0)
+    parser, by_name = build_parser()
     args = parser.parse_args(argv)
     args.argv = argv  # for rerun_command()
     if args.command is None:
