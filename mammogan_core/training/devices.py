@@ -65,6 +65,11 @@ class SpeedPlan:
 def speed_plan(config: TrainConfig, device: torch.device) -> SpeedPlan:
     notes: list[str] = []
     cuda = device.type == "cuda"
+    if device.type == "cpu" and config.device == "auto" and torch.version.cuda:
+        notes.append(
+            f"this torch is built for CUDA {torch.version.cuda} but no GPU is usable here (no "
+            "NVIDIA driver, or no device visible): training on the CPU"
+        )
     amp = None
     if config.amp == "bf16" or (config.amp == "auto" and cuda):
         if cuda and torch.cuda.is_bf16_supported():
