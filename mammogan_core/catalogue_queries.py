@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from .workspace import Workspace
 
 PATCH_LABELS = ("lesion", "normal", "synthetic")
+# A patch's patient, over `images i`: the split key (the same in every workspace), or for images
+# imported before split keys existed, the per-workspace pseudonym.
+PATIENT_KEY_SQL = "COALESCE(i.split_key, i.patient_key)"
 
 
 def _where(clauses: list[tuple[str, Any]]) -> tuple[str, list[Any]]:

@@ -46,6 +46,7 @@ class Setting:
     path: str = ""  # "dir" or "file": a path, chosen in forms with a Browse button
     sep: str = ","  # between the items of a list typed as text (";" where items hold commas)
     positional: bool = False  # the command's operand (`mammogan import SOURCE`), not a --flag
+    spaced: bool = False  # a list flag that also takes several values after it (`--k 10 25 50`)
 
 
 def setting(default: Any = dataclasses.MISSING, **meta: Any) -> Any:
@@ -56,7 +57,7 @@ def setting(default: Any = dataclasses.MISSING, **meta: Any) -> Any:
 @dataclass(frozen=True)
 class SettingField:
     name: str
-    kind: str  # bool | int | float | str | strs | floats (a fixed-length tuple)
+    kind: str  # bool | int | float | str | strs | ints | floats (a fixed-length tuple)
     optional: bool  # None allowed (spelled `spec.none`)
     spec: Setting
     default: Any
@@ -99,6 +100,8 @@ def _kind(hint: Any, name: str) -> tuple[str, bool, int]:
         items = typing.get_args(hint)
         if items == (str, Ellipsis):
             return "strs", optional, 0
+        if items == (int, Ellipsis):
+            return "ints", optional, 0
         if items and all(a is float for a in items):
             return "floats", optional, len(items)
     raise TypeError(f"setting {name}: unsupported type {hint!r}")
@@ -137,6 +140,13 @@ def problem_of(sf: SettingField, value: Any) -> str:
         if unknown:
             return f"{', '.join(map(str, unknown))} not among {', '.join(spec.choices)}"
         return "" if value else f"name at least one (or {spec.none or 'a value'})"
+    if sf.kind == "ints":
+        if not value:
+            return "give at least one number"
+        wrong = [v for v in value if isinstance(v, bool) or not isinstance(v, int)]
+        if wrong:
+            return f"must be whole numbers, not {wrong[0]}"
+        return next((p for p in (_range_problem(spec, v) for v in value) if p), "")
     if len(value) != sf.length:  # floats
         return f"needs {sf.length} numbers, not {len(value)}"
     return next((p for p in (_range_problem(spec, v) for v in value) if p), "")
@@ -170,6 +180,8 @@ def parse(sf: SettingField, text: str) -> Any:
             value = tuple(v.strip() for v in text.split(sf.spec.sep) if v.strip())
         elif sf.kind == "floats":
             value = tuple(float(v) for v in text.split(","))
+        elif sf.kind == "ints":
+            value = tuple(int(v) for v in text.split(",") if v.strip())
         else:
             value = text
     except (ValueError, KeyError):
@@ -184,7 +196,7 @@ def format_value(sf: SettingField, value: Any) -> str:
     """The text form of a value, as `parse` reads it back."""
     if value is None:
         return sf.spec.none
-    if sf.kind in ("strs", "floats"):
+    if sf.kind in ("strs", "floats", "ints"):
         joiner = "," if sf.spec.sep == "," else f"{sf.spec.sep} "
         return joiner.join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
     if sf.kind == "bool":
@@ -201,6 +213,7 @@ def _kind_words(sf: SettingField) -> str:
         if sf.spec.sep == ","
         else f"a {sf.spec.sep!r}-separated list",
         "floats": f"{sf.length} comma-separated numbers",
+        "ints": "comma-separated whole numbers",
         "str": "text",
     }[sf.kind]
     return f"{words} or {sf.spec.none!r}" if sf.optional else words
@@ -247,7 +260,8 @@ def add_arguments(parser: argparse.ArgumentParser, cls: type, defaults: Any = No
         group.add_argument(
             sf.flag,
             type=_ArgType(sf),
-            action=_Extend if sf.kind == "strs" else "store",
+            action=_Extend if sf.kind in ("strs", "ints") else "store",
+            nargs="+" if sf.spec.spaced else None,
             default=argparse.SUPPRESS,
             metavar=metavar,
             help=help_text,
@@ -259,6 +273,8 @@ class _Extend(argparse.Action):
     (`all`) clears it."""
 
     def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        if isinstance(values, list):  # a spaced flag: one parsed tuple per value typed
+            values = None if None in values else tuple(v for part in values for v in part)
         before = getattr(namespace, self.dest, None)
         if values is not None and before:
             values = tuple(dict.fromkeys((*before, *values)))
@@ -311,7 +327,7 @@ def from_dict(cls: type, d: dict[str, Any], *, strict: bool = True) -> Any:
             f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(names))}"
         )
     values = {
-        k: tuple(v) if kinds.get(k) in ("strs", "floats") and isinstance(v, list) else v
+        k: tuple(v) if kinds.get(k) in ("strs", "ints", "floats") and isinstance(v, list) else v
         for k, v in d.items()
         if k in names
     }

@@ -41,7 +41,9 @@ Control: pause blocks between steps; stop saves a checkpoint, then Finished.
 
 Run folder `ws.runs_dir / <run_id>/` (run_id like 'train-20250101-120000-tiny'):
     config.json                   {'train': TrainConfig.to_dict(), 'model': ModelSpec, 'seed',
-                                   'versions', 'device', 'selection': {..., 'count'}, ...}
+                                   'versions', 'device', 'selection': {..., 'count',
+                                   'patients' (the patient keys trained on),
+                                   'patients_restricted'}, ...}
     checkpoints/ckpt_step000000120.pt   last `keep_last` checkpoints
     checkpoints/best.pt           best by `best_metric` (a hard link or a copy): fid or kid of
                                   generated samples every `eval_every` epochs and at the end
@@ -71,12 +73,17 @@ METRIC_KEYS = ("loss_d", "loss_g", "d_x", "d_g_z", "lr_d", "lr_g", "images_per_s
 
 
 def train(
-    ws: Workspace, config: TrainConfig | None, control: Control, resume: str | None = None
+    ws: Workspace,
+    config: TrainConfig | None,
+    control: Control,
+    resume: str | None = None,
+    patients: frozenset[str] | None = None,
 ) -> Iterator[Event]:
-    """Train a DCGAN on the workspace's patches (see the module docstring)."""
+    """Train a DCGAN on the workspace's patches (see the module docstring); `patients`
+    (patient keys) keeps only their patches (a study's fold; give them again on a resume)."""
     from .trainer import run_training
 
-    return run_training(ws, config, control, resume)
+    return run_training(ws, config, control, resume, patients)
 
 
 __all__ = [

@@ -11,14 +11,21 @@ import numpy as np
 import torch
 
 from ..atomic import atomic_open
+from ..catalogue_queries import PATIENT_KEY_SQL
 from ..errors import InputError
 from ..workspace import Workspace
 from .config import TrainConfig
 
 
-def select_patch_ids(ws: Workspace, config: TrainConfig) -> list[int]:
+def select_patch_ids(
+    ws: Workspace, config: TrainConfig, patients: frozenset[str] | None = None
+) -> list[int]:
+    """The selected patches; `patients` (patient keys) keeps only theirs (a study's fold)."""
     # the pathology is the finding's: a patch without a finding (normal tissue) has none
-    sql = "SELECT p.id FROM patches p LEFT JOIN findings f ON f.id = p.finding_id WHERE p.label = ?"
+    sql = (
+        f"SELECT p.id, {PATIENT_KEY_SQL} FROM patches p LEFT JOIN findings f ON f.id = "
+        "p.finding_id LEFT JOIN images i ON i.id = p.image_id WHERE p.label = ?"
+    )
     params: list[Any] = [config.label]
     for column, values in (
         ("p.lesion_type", config.lesion_types),
@@ -30,16 +37,41 @@ def select_patch_ids(ws: Workspace, config: TrainConfig) -> list[int]:
     if config.split is not None:
         sql += " AND p.split = ?"
         params.append(config.split)
-    return [int(r[0]) for r in ws.query(sql + " ORDER BY p.id", params)]
+    rows = ws.query(sql + " ORDER BY p.id", params)
+    return [int(r[0]) for r in rows if patients is None or r[1] in patients]
 
 
-def selection(config: TrainConfig, count: int) -> dict[str, Any]:
+def patients_of(ws: Workspace, ids: list[int]) -> list[str]:
+    """The sorted patient keys of these patches (what a run records it was trained on)."""
+    keys: set[str] = set()
+    for start in range(0, len(ids), 900):  # SQLite's parameter limit
+        chunk = ids[start : start + 900]
+        keys.update(
+            r[0]
+            for r in ws.query(
+                f"SELECT DISTINCT {PATIENT_KEY_SQL} FROM patches p JOIN images i "
+                f"ON i.id = p.image_id WHERE p.id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            if r[0] is not None
+        )
+    return sorted(keys)
+
+
+def selection(
+    config: TrainConfig, count: int, patients: list[str], restricted: bool = False
+) -> dict[str, Any]:
+    """What a run trains on, as config.json records it: the filters, and the patients whose
+    patches those are (a study refuses a generator that saw its validation or test patients);
+    `restricted`: only some patients' patches were asked for."""
     return {
         "label": config.label,
         "lesion_types": config.lesion_types and list(config.lesion_types),
         "pathology": config.pathology and list(config.pathology),
         "split": config.split,
         "count": count,
+        "patients": patients,
+        "patients_restricted": restricted,
     }
 
 
@@ -56,12 +88,16 @@ def describe_selection(config: TrainConfig) -> str:
 
 
 def load_patches(
-    ws: Workspace, config: TrainConfig, device: torch.device
+    ws: Workspace,
+    config: TrainConfig,
+    device: torch.device,
+    patients: frozenset[str] | None = None,
 ) -> tuple[torch.Tensor, dict[str, Any]]:
-    """All selected patches as one N x 1 x 128 x 128 uint8 tensor on `device` (5K lesions are
-    80 MB; 150K normal patches 2.4 GB), and the selection description for config.json."""
-    ids = select_patch_ids(ws, config)
-    sel = selection(config, len(ids))
+    """All selected patches (of `patients` only, when given) as one N x 1 x 128 x 128 uint8
+    tensor on `device` (5K lesions are 80 MB; 150K normal patches 2.4 GB), and the selection
+    description for config.json."""
+    ids = select_patch_ids(ws, config, patients)
+    sel = selection(config, len(ids), patients_of(ws, ids), patients is not None)
     if not ids:
         raise InputError(
             f"no patches match the selection ({describe_selection(config)}); extract patches "

@@ -30,7 +30,11 @@ GRID_N = 64  # 8 x 8 samples, 64 px each
 
 
 def run_training(
-    ws: Workspace, config: TrainConfig | None, control: Control, resume: str | None
+    ws: Workspace,
+    config: TrainConfig | None,
+    control: Control,
+    resume: str | None,
+    patients: frozenset[str] | None = None,
 ) -> Iterator[Event]:
     dist_info = dist_from_env()
     if resume:
@@ -58,7 +62,7 @@ def run_training(
     if switch:
         torch.use_deterministic_algorithms(True, warn_only=True)
     try:
-        yield from _Session(ws, config, control, device, dist_info, resume).run()
+        yield from _Session(ws, config, control, device, dist_info, resume, patients).run()
     finally:
         if switch:
             torch.use_deterministic_algorithms(False)
@@ -73,9 +77,10 @@ class _Session:
         device: torch.device,
         dist_info: DistInfo,
         resume: str | None,
+        patients: frozenset[str] | None = None,
     ) -> None:
         self.ws, self.config, self.control, self.device = ws, config, control, device
-        self.dist, self.resume = dist_info, resume
+        self.dist, self.resume, self.patients = dist_info, resume, patients
         self.main = dist_info.is_main
         self.plan = speed_plan(config, device)
 
@@ -98,7 +103,7 @@ class _Session:
         # every rank checkpoints when an evaluation is due; rank 0 evaluates
         self.evaluates = cfg.best_metric in SAMPLE_METRICS
         self.selection = None
-        data, selection = load_patches(self.ws, cfg, self.device)
+        data, selection = load_patches(self.ws, cfg, self.device, self.patients)
         images_per_step = cfg.batch_size * self.dist.world_size
         self.engine = GanStep(cfg, data, self.device, self.plan, self.dist)
         self.spe = self.engine.order.steps_per_epoch
