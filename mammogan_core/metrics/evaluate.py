@@ -21,7 +21,7 @@ from ..workspace import Workspace
 from .cache import ids_key
 from .measure import measure, provenance
 from .options import EvaluateOptions
-from .report import to_result, write_report
+from .report import report_folder, to_result, write_report
 from .samples import sample_patches
 from .store import store_metrics
 from .user_settings import inception_weights
@@ -55,9 +55,7 @@ def evaluate_run(ws: Workspace, options: EvaluateOptions, control: Control) -> I
         real_key=ids_key(ids),
     )
     step = int(source["step"])
-    folder = (
-        ws.runs_dir / options.run / "evaluation" / f"step{step:09d}-n{options.n}-seed{options.seed}"
-    )
+    folder = report_folder(ws, options.run, step, options.n, options.seed)
     origin = {"run": options.run, "checkpoint": source["checkpoint"], "step": step}
     result = to_result(m, folder, len(real), len(fake), origin, real_ids=ids)
     write_report(folder, result, m, real, fake)

@@ -105,3 +105,38 @@ def write_copies(path: Path, fake: np.ndarray, real: np.ndarray, memo: Memorisat
         canvas[y : y + size, :size] = a
         canvas[y : y + size, size + 4 :] = b
     write_png(path, canvas)
+
+
+TSNE_COLOURS = {"normal": (175, 175, 175), "real_lesion": (220, 60, 40), "synthetic_lesion": _FAKE}
+_MAP_PX, _LEGEND_PX = 800, 26
+
+
+def write_tsne(path: Path, coords: np.ndarray, kind: np.ndarray) -> None:
+    """The t-SNE map as dots coloured by kind, with a legend and counts: normal tissue drawn
+    first, then real and synthetic lesions on top, so that a few lesions stay visible among
+    many normal patches. Both axes share one scale (t-SNE distances have no direction)."""
+    from PIL import Image, ImageDraw
+
+    canvas = np.full((_LEGEND_PX + _MAP_PX, _MAP_PX, 3), 255, np.uint8)
+    placed = np.isfinite(coords).all(axis=1)
+    if placed.any():
+        lo, hi = coords[placed].min(axis=0), coords[placed].max(axis=0)
+        scale = (_MAP_PX - 2 * _PAD) / max(float((hi - lo).max()), 1e-9)
+        offset = (_MAP_PX - (hi - lo) * scale) / 2  # centred
+        xy = np.rint((coords[placed] - lo) * scale + offset).astype(np.int64)
+        x, y = xy[:, 0], _LEGEND_PX + _MAP_PX - 1 - xy[:, 1]  # y up, as in a plot
+        r = 3 if len(xy) < 2000 else 2 if len(xy) < 20_000 else 1  # dots shrink as they crowd
+        for name, colour in TSNE_COLOURS.items():
+            mine = kind[placed] == name
+            for dy in range(-r, r + 1):
+                for dx in range(-r, r + 1):
+                    canvas[y[mine] + dy, x[mine] + dx] = colour
+    image = Image.fromarray(canvas)
+    draw = ImageDraw.Draw(image)
+    left = _PAD
+    for name, colour in TSNE_COLOURS.items():
+        label = f"{name.replace('_', ' ')} ({int((kind == name).sum()):,})"
+        draw.rectangle([left, 8, left + 10, 18], fill=colour)
+        draw.text((left + 14, 7), label, fill=(0, 0, 0))
+        left += 34 + int(draw.textlength(label))
+    _save_rgb(path, image)

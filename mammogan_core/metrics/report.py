@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..atomic import atomic_open, atomic_write_json
+from ..workspace import Workspace
 from .figures import copy_pairs, write_copies, write_grid, write_histograms
 from .measure import Measurement
 from .memorisation import Memorisation
@@ -17,6 +18,11 @@ from .results import MetricsResult
 FIGURES = ("real_grid.png", "synthetic_grid.png", "nearest_distances.png", "suspected_copies.png")
 MEMORISATION = "memorisation.npz"  # the distances and the copies' pixels, for the GUI's view
 COPIES_SAVED = 64
+
+
+def report_folder(ws: Workspace, run: str, step: int, n: int, seed: int) -> Path:
+    """Where the evaluation of `n` samples (seed `seed`) of a run's checkpoint at `step` goes."""
+    return ws.runs_dir / run / "evaluation" / f"step{step:09d}-n{n}-seed{seed}"
 
 
 def to_result(
