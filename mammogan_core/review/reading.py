@@ -88,6 +88,33 @@ def _chained(record: dict[str, Any], before: str) -> str:
     return hashlib.sha256(f"{before}\n{body}".encode()).hexdigest()[:16]
 
 
+def _encoded(record: dict[str, Any], before: str) -> tuple[bytes, str]:
+    """The record's line, chained to the line before, and its hash."""
+    chained = {**record, "h": _chained(record, before)}
+    return (json.dumps(chained, sort_keys=True) + "\n").encode(), chained["h"]
+
+
+def _header(set_id: str, reader: ReaderInfo, source: str) -> dict[str, Any]:
+    return {"kind": "reader", "format": ANSWERS_FORMAT, "set": set_id, **asdict(reader),
+            "source": source, "started_at": _now()}  # fmt: skip
+
+
+def _answer_record(a: Answer) -> dict[str, Any]:
+    return {"kind": "answer", "image": a.image_id, "call": a.call,
+            "confidence": a.confidence, "seconds": a.seconds, "at": a.at}  # fmt: skip
+
+
+def answers_file_bytes(
+    set_id: str, reader: ReaderInfo, answers: list[Answer], source: str
+) -> bytes:
+    """A whole answers file (answers given outside the app and transcribed)."""
+    lines, before = [], ""
+    for record in [_header(set_id, reader, source), *map(_answer_record, answers)]:
+        line, before = _encoded(record, before)
+        lines.append(line)
+    return b"".join(lines)
+
+
 @dataclass(frozen=True)
 class AnswersFile:
     """An answers file as read back: its set, reader and the answers in effect (a later answer
@@ -98,6 +125,8 @@ class AnswersFile:
     reader: ReaderInfo
     history: tuple[Answer, ...]  # the answers in effect, in the order given (one per image)
     last_hash: str
+    source: str  # app (read in the app) | transcribed (imported from a CSV)
+    started_at: str
 
     @property
     def answers(self) -> dict[str, Answer]:
@@ -147,7 +176,8 @@ def read_answers_file(path: Path) -> AnswersFile:
             raise InputError(f"line {number} of the answers file {why}", path) from None
         before = record["h"]
     reader = ReaderInfo(header["name"], header.get("role", ""), header.get("years"))
-    return AnswersFile(path, str(header["set"]), reader, tuple(stack), before)
+    source, started = str(header.get("source", "app")), str(header.get("started_at", ""))
+    return AnswersFile(path, str(header["set"]), reader, tuple(stack), before, source, started)
 
 
 class ReadingSession:
@@ -163,8 +193,7 @@ class ReadingSession:
             self._resume(path)
         else:
             self.reader = reader
-            self._append({"kind": "reader", "format": ANSWERS_FORMAT, "set": package.set_id,
-                          **asdict(reader), "started_at": _now()})  # fmt: skip
+            self._append(_header(package.set_id, reader, "app"))
             _fsync_dir(path.parent)
 
     @classmethod
@@ -186,13 +215,11 @@ class ReadingSession:
         self._before = found.last_hash
 
     def _append(self, record: dict[str, Any]) -> None:
-        record["h"] = _chained(record, self._before)
-        line = (json.dumps(record, sort_keys=True) + "\n").encode()
+        line, self._before = _encoded(record, self._before)
         with open(self.path, "ab") as fh:
             fh.write(line)
             fh.flush()
             os.fsync(fh.fileno())
-        self._before = record["h"]
 
     # ---------------------------------------------------------------- state
     @property
@@ -222,8 +249,7 @@ class ReadingSession:
         self.package.image_path(image_id)  # refuses an id of another set
         check_answer(image_id, call, confidence, seconds)
         given = Answer(image_id, call, confidence, round(float(seconds), 3), _now())
-        self._append({"kind": "answer", "image": image_id, "call": call,
-                      "confidence": confidence, "seconds": given.seconds, "at": given.at})  # fmt: skip
+        self._append(_answer_record(given))
         self._stack = [a for a in self._stack if a.image_id != image_id] + [given]
         return given
 

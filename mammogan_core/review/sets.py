@@ -7,6 +7,8 @@ workspace's key.json. The seed chooses only what is shown, so a set can be remad
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import secrets
 import shutil
@@ -17,14 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from ..atomic import atomic_write_json
+from ..atomic import atomic_write_json, atomic_write_text
 from ..control import Control
 from ..errors import InputError
 from ..events import Event, Finished, Log, Progress, Result
 from ..settings import to_dict
 from ..workspace import Workspace
 from ..workspace.catalogue import utc_now
-from .layout import KEY_JSON, PACKAGE, reviews_dir
+from .layout import KEY_JSON, PACKAGE, reviews_dir, set_dir
 from .options import INSTRUCTIONS, ReviewSetOptions
 from .package import write_package
 
@@ -187,7 +189,7 @@ def _write(
 
 
 @dataclass(frozen=True)
-class ReviewSetInfo:
+class ReviewSetInfo(Result):
     set: str
     title: str
     created_at: str
@@ -203,6 +205,21 @@ def read_key(folder: Path) -> dict[str, Any]:
         return json.loads((folder / KEY_JSON).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read the set's key: {exc}", folder / KEY_JSON) from None
+
+
+def write_key_csv(workspace: Workspace, set_id: str, out: str | Path) -> Path:
+    """The set's key as CSV (image_id,truth,source): the source of a repeat names the image it
+    repeats. Written atomically; returns the file."""
+    key = read_key(set_dir(workspace, set_id))["images"]
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(("image_id", "truth", "source"))
+    for image_id, e in sorted(key.items()):
+        source = f"repeat of {e['repeat_of']}: {e['source']}" if e["repeat_of"] else e["source"]
+        writer.writerow((image_id, e["truth"], source))
+    path = Path(out).expanduser().resolve()
+    atomic_write_text(path, text.getvalue())
+    return path
 
 
 def list_review_sets(workspace: Workspace) -> list[ReviewSetInfo]:

@@ -1,0 +1,140 @@
+"""`mammogan review`: a blinded visual Turing test. `create` a set of real and synthetic lesions,
+`export-package` it for a reader elsewhere, `open` a package to read it in the app,
+`import-answers` (a package's answers file or a transcribed CSV), `key` and `report`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from typing import Any
+
+from ...control import Control
+from ...events import Event, Finished
+from ...workspace import Workspace
+from ..main import require_workspace
+
+NAME = "review"
+HELP = (
+    "visual Turing test: create a blinded set of real and synthetic lesions, export reading "
+    "packages, open one to read, import answers, export the key, report reader statistics"
+)
+ORDER = 52
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from ... import settings
+    from ...review.options import ReviewSetOptions
+
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def action(name: str, text: str) -> argparse.ArgumentParser:
+        sub = actions.add_parser(name, help=text, description=text)
+        # the common options after the action too; SUPPRESS keeps a value given before it
+        for flag, kwargs in (
+            ("--workspace", {"metavar": "DIR", "help": "the workspace folder"}),
+            ("--json", {"action": "store_true", "help": "print one JSON object with the results"}),
+            ("--debug", {"action": "store_true", "help": "show tracebacks on errors"}),
+            ("--quiet", {"action": "store_true", "help": "no progress bar or info lines"}),
+        ):
+            sub.add_argument(flag, default=argparse.SUPPRESS, **kwargs)  # type: ignore[arg-type]
+        return sub
+
+    settings.add_arguments(
+        action("create", "create a review set from the workspace's lesions and a run"),
+        ReviewSetOptions,
+    )
+    export = action("export-package", "copy a set's reading package (no key) to a folder")
+    _set_flag(export)
+    export.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder")
+    opened = action("open", "check a reading package and read it in the app")
+    opened.add_argument("package", metavar="DIR", help="the package folder")
+    imported = action(
+        "import-answers",
+        "merge a reader's answers (a package's answers .jsonl, or a transcribed CSV "
+        "image_id,call,confidence[,seconds] with --reader) into the workspace",
+    )
+    imported.add_argument("file", metavar="FILE", help="the answers file (.jsonl or .csv)")
+    imported.add_argument("--reader", metavar="NAME", help="who gave a transcribed CSV's answers")
+    imported.add_argument("--role", default="", help="the reader's role (transcribed CSV)")
+    imported.add_argument("--years", type=float, help="the reader's years of experience (CSV)")
+    imported.add_argument("--set", metavar="ID", help="the set (found from the ids if omitted)")
+    key = action("key", "write the set's key as CSV: image_id,truth,source")
+    _set_flag(key)
+    key.add_argument("--out", required=True, metavar="FILE.csv", help="the CSV file to write")
+    report = action(
+        "report", "reader statistics, agreement and the fooled-most grid (CSV and PNG report)"
+    )
+    _set_flag(report)
+    action("sets", "list the workspace's review sets")
+
+
+def _set_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--set", required=True, metavar="ID", help="the review set")
+
+
+def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
+    if args.action == "open":
+        from ...review.package import open_package
+
+        package = open_package(args.package)
+        yield Finished(
+            {"set": package.set_id, "images": len(package.image_ids), "package": str(package.path)}
+        )
+        return
+    with Workspace.open(require_workspace(args)) as ws:
+        yield from _ACTIONS[args.action](ws, args, control)
+
+
+def _create(ws: Workspace, args: argparse.Namespace, control: Control) -> Iterator[Event]:
+    from ... import settings
+    from ...review.options import ReviewSetOptions
+    from ...review.sets import create_review_set
+
+    yield from create_review_set(ws, settings.from_args(args, ReviewSetOptions()), control)
+
+
+def _export(ws: Workspace, args: argparse.Namespace, control: Control) -> Iterator[Event]:
+    from ...review.package import export_package
+
+    yield Finished({"set": args.set, "package": str(export_package(ws, args.set, args.out))})
+
+
+def _import(ws: Workspace, args: argparse.Namespace, control: Control) -> Iterator[Event]:
+    from ...review.answers import import_answers
+    from ...review.reading import ReaderInfo
+
+    reader = ReaderInfo(args.reader, args.role, args.years) if args.reader else None
+    yield Finished(import_answers(ws, args.file, reader, args.set))
+
+
+def _key(ws: Workspace, args: argparse.Namespace, control: Control) -> Iterator[Event]:
+    from ...review.sets import write_key_csv
+
+    yield Finished({"set": args.set, "key": str(write_key_csv(ws, args.set, args.out))})
+
+
+def _report(ws: Workspace, args: argparse.Namespace, control: Control) -> Iterator[Event]:
+    from ...review.report import review_report
+
+    yield Finished(review_report(ws, args.set))
+
+
+def _sets(ws: Workspace, args: argparse.Namespace, control: Control) -> Iterator[Event]:
+    from ...review.sets import list_review_sets
+
+    yield Finished({"sets": [s.to_dict() for s in list_review_sets(ws)]})
+
+
+_ACTIONS = {
+    "create": _create,
+    "export-package": _export,
+    "import-answers": _import,
+    "key": _key,
+    "report": _report,
+    "sets": _sets,
+}
+
+
+def gui_request(args: argparse.Namespace, summary: dict[str, Any]) -> dict[str, Any] | None:
+    """`review open` reads the package in the app."""
+    return {"review_package": summary["package"]} if args.action == "open" else None
