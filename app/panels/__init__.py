@@ -31,7 +31,7 @@ PANELS: list[tuple[str, str, str | None, str]] = [
     (
         "evaluate",
         "Evaluate",
-        None,
+        "app.panels.evaluate:EvaluatePanel",
         "Compare real and synthetic patches: grids, t-SNE maps, FID/KID, diversity and "
         "memorisation checks.",
     ),
