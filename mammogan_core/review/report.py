@@ -165,56 +165,75 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def _lines(report: ReviewReport) -> list[str]:
-    lines = [
-        f"Visual Turing test, review set {report.set}: {len(report.readers)} reader(s)",
-        "",
-        f"{'reader':<22}{'n':>5}{'acc':>7}{'sens':>7}{'spec':>7}{'AUC':>7}  {'95% CI':<13}{'p':>8}"
-        f"{'s real':>8}{'s syn':>7}{'repeat':>8}",
-    ]
+_TABLE = (
+    ("reader", 170), ("n", 45), ("accuracy", 70), ("sensitivity", 80), ("specificity", 80),
+    ("AUC", 50), ("95% CI", 90), ("p (50%)", 65), ("s real", 55), ("s synth.", 65),
+    ("repeats", 60),
+)  # fmt: skip
+
+
+def _rows(report: ReviewReport) -> list[tuple[str, ...]]:
+    rows = [tuple(title for title, _ in _TABLE)]
     for s in (*report.readers, report.pooled):
         ci = f"{s.auc_ci[0]:.2f}-{s.auc_ci[1]:.2f}" if s.auc_ci else "-"
-        lines.append(
-            f"{s.reader[:21]:<22}{s.n:>5}{_fmt(s.accuracy):>7}{_fmt(s.sensitivity):>7}"
-            f"{_fmt(s.specificity):>7}{_fmt(s.auc):>7}  {ci:<13}{_fmt(s.p_value, 3):>8}"
-            f"{_fmt(s.seconds_real, 1):>8}{_fmt(s.seconds_synthetic, 1):>7}"
-            f"{_fmt(s.repeat_agreement):>8}"
-        )
-    lines += [
-        "",
-        f"Fleiss' kappa (all readers, {report.fleiss_n} images): {_fmt(report.fleiss_kappa)}",
-    ]
+        rows.append(
+            (s.reader[:24], str(s.n), _fmt(s.accuracy), _fmt(s.sensitivity),
+             _fmt(s.specificity), _fmt(s.auc), ci, _fmt(s.p_value, 3),
+             _fmt(s.seconds_real, 1), _fmt(s.seconds_synthetic, 1), _fmt(s.repeat_agreement))
+        )  # fmt: skip
+    return rows
+
+
+def _notes(report: ReviewReport) -> list[str]:
+    lines = [f"Fleiss' kappa (all readers, {report.fleiss_n} images): {_fmt(report.fleiss_kappa)}"]
     lines += [
         f"Cohen's kappa {k['readers'][0]} / {k['readers'][1]} ({k['n']} images): {_fmt(k['kappa'])}"
         for k in report.cohen_kappa
     ]
-    lines += ["", f"Synthetic images that fooled most readers: {len(report.fooled)}"]
+    shown = min(len(report.fooled), FOOLED_SHOWN)
+    lines += [
+        "",
+        f"Synthetic images that fooled most readers: {len(report.fooled)} (first {shown})",
+    ]
     return lines
 
 
 def _write_page(report: ReviewReport, folder: Path) -> None:
-    """One page: the table of statistics above the grid of the most fooling synthetic images."""
+    """One page: the table of statistics (synthetic = positive; reading times in seconds;
+    repeats = same call on both showings), the kappas and the grid of the most fooling
+    synthetic images."""
     import torch
     from PIL import Image, ImageDraw
 
     from ..metrics.figures import _save_rgb
     from ..training.data import grid
 
-    lines = _lines(report)
+    rows, notes = _rows(report), _notes(report)
     shown = [f["image_id"] for f in report.fooled[:FOOLED_SHOWN]]
     tiles = None
     if shown:
         package = open_package(folder / "package")
         pixels = np.stack([_as_u8(package.image(i), package.bits) for i in shown])
-        tiles = grid(torch.from_numpy(pixels).unsqueeze(1), cols=8, tile=96).numpy()
-    width = max(900, 0 if tiles is None else tiles.shape[1] + 40)
-    height = 30 + 16 * len(lines) + (0 if tiles is None else tiles.shape[0] + 20)
-    page = Image.new("RGB", (width, height), (255, 255, 255))
+        cols = min(len(shown), 8)
+        tiles = grid(torch.from_numpy(pixels).unsqueeze(1), cols=cols, tile=96).numpy()
+    line = 18
+    text_h = 40 + line * (len(rows) + len(notes) + 1)
+    width = max(40 + sum(w for _, w in _TABLE), 0 if tiles is None else tiles.shape[1] + 40)
+    page = Image.new(
+        "RGB", (width, text_h + (0 if tiles is None else tiles.shape[0] + 20)), "white"
+    )
     draw = ImageDraw.Draw(page)
-    for row, line in enumerate(lines):
-        draw.text((20, 15 + 16 * row), line, fill=(0, 0, 0))
+    draw.text((20, 12), f"Visual Turing test, review set {report.set}: "
+              f"{len(report.readers)} reader(s); 'synthetic' is the positive class", fill="black")  # fmt: skip
+    for r, cells in enumerate(rows):
+        x = 20
+        for cell, (_, w) in zip(cells, _TABLE):
+            draw.text((x, 40 + line * r), cell, fill="black")
+            x += w
+    for n, note in enumerate(notes):
+        draw.text((20, 40 + line * (len(rows) + 1 + n)), note, fill="black")
     if tiles is not None:
-        page.paste(Image.fromarray(tiles).convert("RGB"), (20, 25 + 16 * len(lines)))
+        page.paste(Image.fromarray(tiles).convert("RGB"), (20, text_h))
     _save_rgb(Path(report.png), page)
 
 
