@@ -45,7 +45,7 @@ PANELS: list[tuple[str, str, str | None, str]] = [
     (
         "review",
         "Review",
-        None,
+        "app.panels.review:ReviewPanel",
         "Blinded visual Turing test: specialists label real and synthetic patches; accuracy, "
         "ROC and agreement statistics.",
     ),

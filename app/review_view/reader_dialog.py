@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mammogan_core.review.package import ReviewPackage
 from mammogan_core.review.reading import ReaderInfo
 
 ROLES = ("Breast radiologist", "Radiologist", "Resident", "Radiographer", "Researcher", "Other")
@@ -44,9 +47,14 @@ def _years(s: QSettings, set_id: str) -> float | None:
 
 
 class ReaderDialog(QDialog):
-    def __init__(self, reader: ReaderInfo | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        package: ReviewPackage,
+        reader: ReaderInfo | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Reader")
+        self.setWindowTitle(package.title or "Reader")
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("Your name or a study code")
         self.role_box = QComboBox()
@@ -60,9 +68,10 @@ class ReaderDialog(QDialog):
             self.role_box.setCurrentText(reader.role)
             self.years_box.setValue(round(reader.years or 0))
         intro = QLabel(
-            "Your answers are saved under this name with every image you read, so you can stop "
-            "and resume later. Each image is either a real lesion or a synthetic one."
+            f"<p>{html.escape(package.instructions)}</p><p>Your answers are saved under your "
+            f"name; with the same name you resume where you stopped.</p>"
         )
+        intro.setMaximumWidth(460)
         intro.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Name:", self.name_edit)
@@ -93,11 +102,11 @@ class ReaderDialog(QDialog):
         )
 
 
-def ask_reader(parent: QWidget | None, set_id: str) -> ReaderInfo | None:
+def ask_reader(parent: QWidget | None, package: ReviewPackage) -> ReaderInfo | None:
     """The reader's details (filled in with the last reader of this set here), or None."""
-    dialog = ReaderDialog(remembered_reader(set_id), parent)
+    dialog = ReaderDialog(package, remembered_reader(package.set_id), parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     reader = dialog.reader()
-    remember_reader(set_id, reader)
+    remember_reader(package.set_id, reader)
     return reader

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QSizePolicy, QWi
 
 from ..training_view.images import ImageLabel
 
-ZOOMS = (0, 1, 2, 3, 4, 6)  # 0 = fit the frame
+ZOOMS = (0, 1, 2, 3, 4, 5, 6, 7, 8)  # 0 = fit the frame
 _WL_PIXELS = 600  # a drag across this many screen pixels changes the window by the full range
 _MAX = 16_777_215  # QWIDGETSIZE_MAX
 

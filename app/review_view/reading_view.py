@@ -171,8 +171,11 @@ class ReadingView(QWidget):
         self.image.set_bits(package.bits)
         zoom = package.display.get("zoom", 0)
         self.zoom_box.setCurrentIndex(max(0, self.zoom_box.findData(zoom)))
+        self.window_box.setChecked(False)
+        self.window_box.setVisible(bool(package.display.get("window_level")))
         self.set_paused(False)
         self._go(self._limit())
+        self.window().activateWindow()  # back from the reader dialog: the keys come here
         self.setFocus()
 
     def _limit(self) -> int:
@@ -306,6 +309,7 @@ class ReadingView(QWidget):
             self.setWindowFlag(Qt.WindowType.Window, False)
             self.showNormal()
             self.show()
+        self.window().activateWindow()
         self.setFocus()
 
     def leave(self) -> None:

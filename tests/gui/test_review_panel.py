@@ -1,0 +1,186 @@
+"""The Review panel, driven as people use it: a reader opens a package with File > Open review
+package, answers by keyboard only (keys sent to the focused widget), undoes, leaves and comes
+back where they stopped; the organiser makes a set from the demo run, reads it and sees the
+report. Pictures of both views are saved (MAMMOGAN_SCREENSHOTS=DIR keeps them)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from mammogan_core.review.package import write_package
+from mammogan_core.review.reading import read_answers_file
+
+TIMEOUT = 120_000
+N_IMAGES = 6
+
+
+@pytest.fixture
+def package_dir(tmp_path) -> Path:
+    """A small package written by the core's own writer (ids random-looking, no key)."""
+    rng = np.random.default_rng(3)
+    images = [(f"{rng.integers(16**9):09x}", rng.integers(0, 256, (128, 128), np.uint8))
+              for _ in range(N_IMAGES)]  # fmt: skip
+    description = {"set_id": "s3t1d", "title": "Test set", "instructions": "Real or not?",
+                   "order_seed": "5eed", "bits": 8, "display": {"zoom": 2}}  # fmt: skip
+    folder = tmp_path / "package"
+    write_package(folder, description, images)
+    return folder
+
+
+def fill_reader_dialog(name: str | None) -> None:
+    """When the reader dialog opens: type `name` (None: keep what it remembers) and start."""
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert type(dialog).__name__ == "ReaderDialog"
+        if name is not None:
+            dialog.name_edit.selectAll()
+            QTest.keyClicks(dialog.name_edit, name)
+            dialog.years_box.setValue(7)
+        assert dialog.reader().name
+        QTest.keyClick(dialog.name_edit, Qt.Key.Key_Return)  # the default button: Start
+
+    QTimer.singleShot(0, fill)
+
+
+def press(*keys, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    for key in keys:
+        QTest.keyClick(QApplication.focusWidget(), key, modifier)
+
+
+def open_package_by_menu(qtbot, main_window, monkeypatch, folder: Path, reader: str | None):
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    fill_reader_dialog(reader)
+    action = next(
+        a
+        for m in main_window.menuBar().actions()
+        if m.text() == "&File"
+        for a in m.menu().actions()
+        if a.text() == "Open &review package…"
+    )
+    action.trigger()
+    panel = main_window.stack.currentWidget()
+    assert type(panel).__name__ == "ReviewPanel"
+    assert panel.pages.currentWidget() is panel.reading
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.reading)  # the keys go there
+    return panel, panel.reading
+
+
+def save_picture(window, name: str, folder: Path) -> Path:
+    """The whole window at a usual size, for a person to look at."""
+    folder = Path(os.environ.get("MAMMOGAN_SCREENSHOTS", "") or folder)
+    window.resize(1280, 800)
+    QTest.qWait(50)
+    path = folder / name
+    assert window.grab().save(str(path))
+    return path
+
+
+def test_the_panel_opens_from_the_sidebar(main_window):
+    main_window.nav.setCurrentRow(main_window._names.index("review"))
+    panel = main_window.stack.currentWidget()
+    assert type(panel).__name__ == "ReviewPanel"
+    assert panel.pages.currentWidget() is panel.organiser
+    assert "Open a workspace" in panel.organiser.status.text()
+    assert not panel.organiser.create_button.isEnabled()
+
+
+def test_a_reader_answers_by_keyboard_undoes_and_resumes(
+    qtbot, main_window, monkeypatch, package_dir
+):
+    panel, view = open_package_by_menu(qtbot, main_window, monkeypatch, package_dir, "Dr Keys")
+    session = view.session
+    assert view.image.zoom == 2  # the package's starting zoom
+    seen = [view.image_id]
+    press(Qt.Key.Key_R, Qt.Key.Key_4)  # real, confidence 4: saved, next image
+    seen.append(view.image_id)
+    press(Qt.Key.Key_S, Qt.Key.Key_2)
+    seen.append(view.image_id)
+    press(Qt.Key.Key_3)  # a confidence without a call saves nothing
+    assert "First the call" in view.status.text()
+    press(Qt.Key.Key_S, Qt.Key.Key_5)
+    assert seen == list(session.order[:3]) and view.position == 3
+    on_disk = read_answers_file(session.path)
+    assert [(a.call, a.confidence) for a in on_disk.history] == [
+        ("real", 4), ("synthetic", 2), ("synthetic", 5)
+    ]  # fmt: skip
+    assert on_disk.reader.years == 7
+    assert "Image 4 of 6 · 3 left" in view.count_label.text()
+
+    press(Qt.Key.Key_Z, modifier=Qt.KeyboardModifier.ControlModifier)  # undo the last answer
+    assert view.position == 2 and session.answered == 2
+    assert len(read_answers_file(session.path).history) == 2
+    press(Qt.Key.Key_Left, Qt.Key.Key_Left)  # back to the first image: the answer given shows
+    assert view.position == 0 and view.call_buttons["real"].isChecked()
+    assert "Your answer: Real, confidence 4" in view.status.text()
+    press(Qt.Key.Key_S, Qt.Key.Key_1)  # changed; on to the next image
+    assert view.position == 1 and session.answers[session.order[0]].call == "synthetic"
+    press(Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_Right)  # not past the first unanswered
+    assert view.position == 2
+    press(Qt.Key.Key_P)  # pause: the image is hidden, answers are refused
+    assert view.pages.currentWidget() is view.paused_label and not view.clock.running
+    press(Qt.Key.Key_R, Qt.Key.Key_1)
+    assert session.answered == 2
+    press(Qt.Key.Key_P)
+    assert view.pages.currentWidget() is view.image
+    save_picture(main_window, "review_reading.png", package_dir.parent)
+
+    QTest.mouseClick(view.close_button, Qt.MouseButton.LeftButton)  # leave mid-way
+    assert panel.pages.currentWidget() is panel.organiser
+    # back later: the reader dialog remembers the reader; reading resumes where it stopped
+    panel, view = open_package_by_menu(qtbot, main_window, monkeypatch, package_dir, None)
+    assert view.session is not session and view.session.reader.name == "Dr Keys"
+    assert view.position == 2 and view.session.answered == 2
+    for _ in range(N_IMAGES - 2):
+        press(Qt.Key.Key_R, Qt.Key.Key_3)
+    assert view.session.done and view.pages.currentWidget() is view.finished_label
+    assert "All 6 images are answered" in view.finished_label.text()
+    assert len(read_answers_file(view.session.path).history) == N_IMAGES
+
+
+def test_nothing_on_screen_names_an_image(qtbot, main_window, monkeypatch, package_dir):
+    from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+    _panel, view = open_package_by_menu(qtbot, main_window, monkeypatch, package_dir, "Dr Blind")
+    frame = view.image.label.size()
+    for _ in range(N_IMAGES):
+        widgets = view.findChildren(QWidget)
+        texts = [w.text() for w in widgets if isinstance(w, (QLabel, QPushButton))]
+        texts += [w.toolTip() for w in widgets] + [view.windowTitle()]
+        assert not any(i in t for i in view.session.order for t in texts)
+        assert view.image.label.size() == frame  # the same frame for every image
+        press(Qt.Key.Key_S, Qt.Key.Key_3)
+
+
+def test_full_screen_and_back(qtbot, main_window, monkeypatch, package_dir):
+    panel, view = open_package_by_menu(qtbot, main_window, monkeypatch, package_dir, "Dr Wide")
+    press(Qt.Key.Key_F11)
+    assert view.isWindow() and view.isFullScreen()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
+    press(Qt.Key.Key_R, Qt.Key.Key_2)  # reading goes on in full screen
+    assert view.session.answered == 1
+    press(Qt.Key.Key_Escape)
+    assert not view.isWindow() and view.parent() is panel.pages
+    assert view.isVisible() and panel.pages.currentWidget() is view
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
+
+
+def test_an_altered_package_is_refused_with_the_file_named(
+    main_window, monkeypatch, package_dir, dialogs_log
+):
+    image = next((package_dir / "images").iterdir())
+    data = bytearray(image.read_bytes())
+    data[-20] ^= 1
+    image.write_bytes(bytes(data))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(package_dir))
+    assert not main_window.open_review_package()
+    title, message, _details = dialogs_log["errors"][-1]
+    assert title == "Cannot open the review package"
+    assert image.name in message and "altered" in message
