@@ -44,8 +44,10 @@ def launch(
     panel: str | None = None,
     screenshot: str | None = None,
     size: list[int] | None = None,
+    review_package: str | None = None,
 ) -> int:
-    """Open the main window. With `screenshot`, render it to a PNG once shown and exit."""
+    """Open the main window. With `screenshot`, render it to a PNG once shown and exit; with
+    `review_package`, read that package once shown (`mammogan review open DIR`)."""
     from .logs import setup_file_logging
     from .main_window import MainWindow
 
@@ -60,6 +62,8 @@ def launch(
     if panel:
         window.show_panel(panel)
     window.show()
+    if review_package:
+        QTimer.singleShot(0, lambda: window.open_review_package(review_package))
     if screenshot:
 
         def grab() -> None:

@@ -99,6 +99,9 @@ class MainWindow(QMainWindow):
             file_menu, "&Open workspace…", QKeySequence.StandardKey.Open, self.choose_workspace
         )
         self._action(file_menu, "Open the &demo", "Ctrl+D", self.open_demo)
+        self._action(
+            file_menu, "Open &review package…", QKeySequence(), lambda: self.open_review_package()
+        )
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
         view_menu = self.menuBar().addMenu("&View")
@@ -112,6 +115,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.log_dock.toggleViewAction())
         self.log_dock.toggleViewAction().setShortcut("Ctrl+L")
         help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&User guide", QKeySequence(), lambda: help.open_user_guide(self))
         self._action(help_menu, "&Keyboard shortcuts", "F1", lambda: help.show_shortcuts(self))
         self._action(help_menu, "&About MammoGAN", QKeySequence(), lambda: help.show_about(self))
 
@@ -226,6 +230,14 @@ class MainWindow(QMainWindow):
                 self.open_workspace(folder)
 
         task.finished.connect(opened)
+
+    def open_review_package(self, path: str | Path | None = None) -> bool:
+        """Read a review package (a folder a study organiser sent) in the Review panel."""
+        if path is None:
+            path = QFileDialog.getExistingDirectory(self, "Open review package")
+            if not path:
+                return False
+        return self.show_panel("review").open_package(path)
 
     # ---------------------------------------------------------------- log and errors
     @Slot(str, str)
