@@ -1,0 +1,145 @@
+"""The study's numbers: per mode and k (F1 mean ± sd, its 95% interval, precision, recall, AP,
+AUC), per cell (one row per mode, k and fold, with its confusion matrix), and the paired
+comparisons between modes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QWidget,
+)
+
+SUMMARY_COLUMNS = (
+    "Mode",
+    "k",
+    "F1 mean ± sd",
+    "F1 95% interval",
+    "Precision",
+    "Recall",
+    "AP",
+    "AUC",
+    "Folds",
+)
+CELL_COLUMNS = (
+    "Mode",
+    "k",
+    "Fold",
+    "F1",
+    "Precision",
+    "Recall",
+    "AP",
+    "AUC",
+    "TN",
+    "FP",
+    "FN",
+    "TP",
+    "Synthetic",
+)
+COMPARISON_COLUMNS = ("Comparison", "k", "Mean F1 difference", "95% interval", "Folds")
+
+
+def number(value: float | None, digits: int = 3) -> str:
+    """A metric as text; a metric a fold could not define (one class only) reads as a dash."""
+    if value is None or value != value:
+        return "—"
+    return f"{value:.{digits}f}"
+
+
+def interval(pair: Sequence[float] | None) -> str:
+    if not pair or any(v is None or v != v for v in pair):
+        return "—"
+    return f"[{pair[0]:.3f}, {pair[1]:.3f}]"
+
+
+def _table(columns: Sequence[str]) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(columns)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[Sequence[Any]]) -> None:
+    table.setSortingEnabled(False)
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, value in enumerate(cells):
+            item = QTableWidgetItem(str(value))
+            if c > 0:  # numbers line up on the right; the mode (or comparison) stays left
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, item)
+
+
+class ResultsTables(QTabWidget):
+    """Three tabs: Summary (per mode and k), Per fold (per cell), Paired comparisons."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary = _table(SUMMARY_COLUMNS)
+        self.cells = _table(CELL_COLUMNS)
+        self.comparisons = _table(COMPARISON_COLUMNS)
+        self.addTab(self.summary, "Summary")
+        self.addTab(self.cells, "Per fold")
+        self.addTab(self.comparisons, "Paired comparisons")
+
+    def clear(self) -> None:
+        self.show([], [], [])
+
+    def show(
+        self, summary: Iterable[Any], cells: Iterable[Any], comparisons: Iterable[Any]
+    ) -> None:
+        summary, cells = list(summary), list(cells)
+        order = list(dict.fromkeys([*(r.mode for r in summary), *(c.mode for c in cells)]))
+        _fill(
+            self.summary,
+            [
+                (
+                    r.mode,
+                    r.k,
+                    f"{number(r.f1_mean)} ± {number(r.f1_std)}",
+                    interval(r.f1_ci),
+                    number(r.precision_mean),
+                    number(r.recall_mean),
+                    number(r.ap_mean),
+                    number(r.auc_mean),
+                    r.folds,
+                )
+                for r in summary
+            ],
+        )
+        _fill(
+            self.cells,
+            [
+                (
+                    c.mode,
+                    c.k,
+                    c.fold + 1,
+                    number(c.f1),
+                    number(c.precision),
+                    number(c.recall),
+                    number(c.ap),
+                    number(c.auc),
+                    *(v for row in c.confusion for v in row),
+                    c.synthetic_count,
+                )
+                for c in sorted(cells, key=lambda c: (order.index(c.mode), c.k, c.fold))
+            ],
+        )
+        _fill(
+            self.comparisons,
+            [
+                (f"{p.mode} − {p.baseline}", p.k, number(p.mean_diff), interval(p.ci), p.folds)
+                for p in comparisons
+            ],
+        )
