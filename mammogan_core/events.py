@@ -107,6 +107,14 @@ class EmbeddingFrame:
     stage: str
 
 
+@dataclass(frozen=True)
+class CellFinished:
+    """One cell (mode, k, fold) of an augmentation study is done and stored: `cell` is a
+    mammogan_core.experiment.results.CellResult (typed loosely: events know no operation)."""
+
+    cell: Any
+
+
 Event = (
     Progress
     | Log
@@ -116,4 +124,5 @@ Event = (
     | CheckpointSaved
     | Finished
     | EmbeddingFrame
+    | CellFinished
 )
