@@ -1,7 +1,12 @@
-"""Help: the keyboard shortcuts, and what this program is."""
+"""Help: the user guide, the keyboard shortcuts, and what this program is."""
 
 from __future__ import annotations
 
+from importlib import resources
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 # Viewer keys are handled by the canvas (app/viewer/canvas.py); window and Train-panel keys are
@@ -39,6 +44,39 @@ def shortcuts_html() -> str:
         cells = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
         parts.append(f"<h4>{title}</h4><table>{cells}</table>")
     return "".join(parts)
+
+
+def guide_page() -> Path | None:
+    """The user guide's first page where this install keeps it (the package `mammogan_docs`:
+    docs/ in a source tree, package data in a wheel, a folder in the bundle)."""
+    try:
+        page = resources.files("mammogan_docs").joinpath("index.md")
+    except ModuleNotFoundError:
+        return None
+    return Path(str(page)) if page.is_file() else None
+
+
+def open_user_guide(parent: QWidget | None) -> bool:
+    """Open the guide from this computer's files (no network) in the Markdown viewer or editor
+    the desktop has; say where it is when nothing opens it."""
+    page = guide_page()
+    if page is None:
+        QMessageBox.warning(
+            parent,
+            "User guide",
+            "The user guide is not installed with this copy of MammoGAN. It is the docs/ "
+            "folder of the source repository.",
+        )
+        return False
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(page))):
+        return True
+    QMessageBox.information(
+        parent,
+        "User guide",
+        f"No program here opens Markdown files. The guide is in\n{page.parent}\n"
+        "(plain text: any text editor reads it).",
+    )
+    return False
 
 
 def show_shortcuts(parent: QWidget | None) -> None:
