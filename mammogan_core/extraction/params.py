@@ -24,6 +24,7 @@ from ..workspace import PATCH_SIZE
 
 META_KEY = "extraction_params"
 MASKS = ("auto", "threshold")
+EXECUTORS = ("local", "dask")  # where images are read and cut (extraction/executors.py)
 
 # The authors' values for every extraction choice; the other fields keep their defaults.
 SEED_VALUES: dict[str, Any] = {
@@ -365,6 +366,24 @@ class ExtractRun:
         lo=0,
         none=DEFAULT,
         group="Run",
+    )
+    executor: str = setting(
+        "local",
+        label="Executor",
+        help="local: this machine's worker processes; dask: Dask distributed workers (a local "
+        'Dask cluster, or the one at --scheduler; pip install "mammogan[cluster]")',
+        choices=EXECUTORS,
+        group="Run",
+        advanced=True,
+    )
+    scheduler: str | None = setting(
+        None,
+        label="Dask scheduler",
+        help="with executor dask: the scheduler's address, e.g. tcp://node01:8786 (default: a "
+        "local Dask cluster of --workers processes)",
+        none=DEFAULT,
+        group="Run",
+        advanced=True,
     )
 
     def __post_init__(self) -> None:

@@ -6,9 +6,10 @@ images in flight; a re-run skips the images already committed.
 
 Sharding (cluster array jobs): `shard=(i, n)` takes the images with `id % n == i`. Shards may
 run at the same time on one machine (the catalogue serialises their short commits; SQLite waits
-up to 30 s for the lock). On a network file system SQLite's WAL locking is not reliable across
-machines: there, run the shards one after the other (e.g. a Slurm array with `%1`), or give
-one node all the cores with `--workers`.
+up to 30 s for the lock). SQLite's WAL locking does not work across machines, so a workspace
+open for writing on another host is refused (workspace/lock.py): a shard on another node writes
+a shard workspace of its own (workspace/shards.py), merged afterwards (workspace/merge.py).
+Or the images go to a Dask cluster and come back to this one writer (executors.py).
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from ..events import Event, Finished, ItemError, Log, Progress, Result
 from ..importing.results import FileError
 from ..preprocess.split import assign_splits
 from ..workspace import Workspace
+from ..workspace.lock import hold_for_writing
 from .catalogue_io import Shard, commit, pending_tasks, prepare
+from .executors import make_runner
 from .params import ExtractParams
-from .pool import TaskRunner
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class ExtractResult(Result):
     errors: tuple[FileError, ...]
     seconds: float
     workers: int
+    executor: str  # local | dask
     shard: str | None
     not_cut: dict[str, int]  # lesions left out, by reason
     lesions_padded: int  # lesion windows longer than the image: padded past its border
@@ -76,29 +79,41 @@ def extract_patches(
     workers: int | None = None,
     shard: Shard | None = None,
     redo: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> Iterator[Event]:
     """Extract lesion and normal patches of every image not extracted yet (of the shard), in
-    `workers` processes (0: in this one; None: one per available core)."""
+    `workers` processes (0: in this one; None: one per available core), of this machine or of
+    a local Dask cluster, or on the Dask cluster at `scheduler`."""
+    with hold_for_writing(ws.root, "extract"):
+        yield from _extract(ws, params, control, workers, shard, redo, executor, scheduler)
+
+
+def _extract(
+    ws: Workspace,
+    params: ExtractParams,
+    control: Control,
+    workers: int | None,
+    shard: Shard | None,
+    redo: bool,
+    executor: str,
+    scheduler: str | None,
+) -> Iterator[Event]:
     started = time.perf_counter()
     workers = available_cores() if workers is None else workers
     if shard is not None:
         parse_shard(f"{shard[0]}/{shard[1]}")
+    runner, where = make_runner(executor, workers, scheduler, control)
     warning = prepare(ws, params, shard, redo)
     if warning:
         yield Log(warning, "warning")
     assign_splits(ws, params.split_fractions, params.seed)
     tasks, splits = pending_tasks(ws, params, shard)
     yield Log(
-        f"extracting {len(tasks)} images "
-        + (
-            f"with {workers} worker process{'es' * (workers != 1)}"
-            if workers
-            else "in this process"
-        )
+        f"extracting {len(tasks)} images {where}"
         + (f" (shard {shard[0]}/{shard[1]})" if shard else "")
     )
     params_json = params.to_json()
-    runner = TaskRunner(workers, control)
     done, errors, skipped, padded = 0, [], Counter(), 0
     for result in runner.results(tasks):
         if result.error is not None:
@@ -126,6 +141,7 @@ def extract_patches(
             errors=tuple(errors),
             seconds=round(time.perf_counter() - started, 3),
             workers=workers,
+            executor=executor,
             shard=None if shard is None else f"{shard[0]}/{shard[1]}",
             not_cut=dict(sorted(skipped.items())),
             lesions_padded=padded,
