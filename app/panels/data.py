@@ -251,7 +251,15 @@ class DataPanel(Panel):
 
         def run(control: Control) -> Iterator[Event]:
             return ws.in_own_session(
-                lambda own: extract_patches(own, params, control, workers=how.workers, redo=redo)
+                lambda own: extract_patches(
+                    own,
+                    params,
+                    control,
+                    workers=how.workers,
+                    redo=redo,
+                    executor=how.executor,
+                    scheduler=how.scheduler,
+                )
             )
 
         self._start("Extract patches", run, self._show_extraction)
