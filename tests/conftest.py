@@ -11,6 +11,27 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-bundle",
+        action="store_true",
+        help="also build the desktop bundle and test it (tests marked bundle, minutes)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "bundle: builds the PyInstaller bundle (--run-bundle)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-bundle"):
+        return
+    skip = pytest.mark.skip(reason="builds the desktop bundle: run with --run-bundle")
+    for item in items:
+        if "bundle" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
