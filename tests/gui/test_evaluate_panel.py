@@ -1,0 +1,209 @@
+"""The Evaluate panel on a demo workspace with a tiny trained run, driven by clicks: it opens
+from the sidebar, shows real and synthetic grids, Evaluate fills the metrics table (the metrics
+that need no weights) and the memorisation view; the t-SNE scatter shows points, the patch under
+the mouse and the patches of a box or lasso selection, and exports PNG and CSV. Pictures of the
+panel are saved for a person to look at (MAMMOGAN_SCREENSHOTS=DIR keeps them)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QFileDialog
+
+from mammogan_core.cli.main import run_cli
+from mammogan_core.metrics.report import MEMORISATION
+
+TIMEOUT = 120_000
+
+
+@pytest.fixture(scope="module")
+def trained_template(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo workspace plus a one-epoch tiny run on its normal patches (the demo's own run
+    learns from too few lesions for the metrics' minimum of 10)."""
+    ws = Path(shutil.copytree(demo_template, tmp_path_factory.mktemp("evaluate") / "demo"))
+    args = ["train", "--workspace", str(ws), "--preset", "tiny", "--epochs", "1"]
+    args += ["--label", "normal", "--split", "all", "--device", "cpu", "--quiet"]
+    assert run_cli(args).exit_code == 0
+    return ws
+
+
+@pytest.fixture
+def panel(qtbot, main_window, trained_template, tmp_path):
+    ws = Path(shutil.copytree(trained_template, tmp_path / "ws"))
+    assert main_window.open_workspace(ws)
+    nav = main_window.nav  # the sidebar, clicked
+    item = nav.findItems("Evaluate", Qt.MatchFlag.MatchExactly)[0]
+    QTest.mouseClick(
+        nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(item).center()
+    )
+    panel = main_window.stack.currentWidget()
+    assert type(panel).__name__ == "EvaluatePanel"
+    return panel
+
+
+def _save_picture(panel, name: str) -> None:
+    folder = Path(os.environ.get("MAMMOGAN_SCREENSHOTS", "") or panel.workspace.root)
+    window = panel.window()
+    window.resize(1280, 800)
+    QTest.qWait(50)
+    assert window.grab().save(str(folder / name))
+
+
+def test_grids_then_evaluate_fills_the_table_and_the_memorisation_view(qtbot, panel):
+    assert panel.picker.run.endswith("-tiny") and panel.picker.checkpoint == "best"
+    qtbot.waitUntil(lambda: panel.samples.fake.image is not None, timeout=TIMEOUT)
+    real, fake = panel.samples.real.image, panel.samples.fake.image
+    assert real.size() == fake.size()  # the same count of patches, tiled alike
+    first = real.copy()  # (the tiny run's samples have collapsed: all alike, whatever the seed)
+    QTest.mouseClick(panel.samples.reshuffle_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.samples.real.image != first, timeout=TIMEOUT)
+    caption = f"(seed {panel.samples.seed})"
+    qtbot.waitUntil(lambda: caption in panel.samples.fake_caption.text(), timeout=TIMEOUT)
+
+    assert panel.weights_note.isVisible() and "Inception weights" in panel.weights_note.text()
+    panel.form.editors["n"].set(20)
+    assert panel.table.rowCount() == 2  # the training runs' best-checkpoint checks
+    QTest.mouseClick(panel.evaluate_button, Qt.MouseButton.LeftButton)
+    assert panel.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: panel._task is None, timeout=TIMEOUT)
+    assert panel.status.text().startswith("Done: FID skipped"), panel.status.text()
+    assert panel.tabs.currentIndex() == 1 and panel.table.rowCount() == 3
+    headers = [panel.table.horizontalHeaderItem(c).text() for c in range(panel.table.columnCount())]
+    row = {h: panel.table.item(0, c) for c, h in enumerate(headers)}
+    assert row["What"].text() == "evaluation" and row["FID"].text() == "–"
+    for name in ("KID", "Precision", "Recall", "FRD", "Diversity"):
+        value, floor = row[name].text().split("  ")
+        float(value), float(floor.strip("()"))  # the figure and its real-vs-real floor
+    assert "random-conv-v1" in row["KID"].toolTip() and "20 synthetic" in row["KID"].toolTip()
+    assert panel.table.selected() is panel.table.rows[0]
+    report = panel.table.rows[0].report_dir
+    assert (report / MEMORISATION).is_file()
+    assert "synthetic patches" in panel.memorisation.summary.text()
+    assert all(len(p.listDataItems()) == 2 for p in panel.memorisation.plots)  # real, synthetic
+    assert panel.metric_plot.series()  # KID over training: the checks and the report
+    _save_picture(panel, "evaluate_panel.png")
+
+
+def test_the_memorisation_view_shows_each_copy_beside_its_real_patch(qtbot):
+    from app.evaluate_view.memorisation_view import MemorisationView
+
+    view = MemorisationView()
+    qtbot.addWidget(view)
+    rng = np.random.default_rng(0)
+    patches = rng.integers(0, 255, (2, 128, 128), dtype=np.uint8)
+    arrays = {
+        "synthetic_to_real_pixels": np.array([0.0, 30.0, 40.0]),
+        "real_to_real_pixels": np.array([25.0, 35.0, 50.0]),
+        "synthetic_to_real_features": np.array([0.0, 3.0, 4.0]),
+        "real_to_real_features": np.array([2.5, 3.5, 5.0]),
+        "copy_index": np.array([0]),
+        "copy_synthetic": patches[:1],
+        "copy_real": patches[1:],
+    }
+    copy = {"index": 0, "real_patch_id": 7, "flip": "h", "pixel_rms": 0.0}
+    copy |= {"feature_distance": 0.0, "by": ["pixels", "features"]}
+    report = {"memorised": [copy], "n_fake": 3, "memorisation": {"pixel_threshold_rms": 12.5}}
+    view.show_report(report, arrays)
+    assert view.copies.rowCount() == 1
+    assert not view.copies.item(0, 0).icon().isNull() and not view.copies.item(0, 1).icon().isNull()
+    assert view.copies.item(0, 1).text() == "patch 7\nflip: h"
+    assert view.copies.item(0, 4).text() == "pixels, features"
+    assert "<b>1</b> of 3" in view.summary.text()
+    lines = [i for i in view.plots[0].items() if type(i).__name__ == "InfiniteLine"]
+    assert [line.value() for line in lines] == [12.5]
+
+
+@pytest.fixture
+def scatter(qtbot):
+    from app.evaluate_view.tsne_scatter import TsneScatter
+
+    widget = TsneScatter()
+    qtbot.addWidget(widget)
+    widget.resize(900, 560)
+    widget.show()
+    rng = np.random.default_rng(1)
+    coords = rng.normal(size=(300, 2)).astype(np.float32)
+    coords[100:200] += 6  # real lesions apart from normal tissue
+    coords[200:] += (6, -6)  # synthetic lesions
+    kind = np.array(["normal"] * 100 + ["real_lesion"] * 100 + ["synthetic_lesion"] * 100)
+    lesion_type = np.array([""] * 100 + ["mass", "calcification"] * 50 + ["mass"] * 100)
+    patch_id = np.r_[np.arange(200), -np.ones(100, np.int64)]
+    asked: list[np.ndarray] = []
+
+    def images(rows: np.ndarray) -> np.ndarray:
+        asked.append(rows)
+        return np.stack([np.full((128, 128), r / 300, np.float32) for r in rows])
+
+    def to_csv(path: str) -> None:
+        Path(path).write_text("x,y,kind\n")
+
+    widget.set_map(coords, kind, lesion_type, patch_id, images, to_csv)
+    widget.asked = asked
+    QTest.qWait(20)
+    return widget
+
+
+def _screen_pos(widget, x: float, y: float) -> QPoint:
+    from PySide6.QtCore import QPointF
+
+    scene = widget.view.mapViewToScene(QPointF(x, y))
+    return widget.plot.mapFromScene(scene)
+
+
+def test_the_scatter_shows_points_coloured_by_kind_and_by_lesion_type(scatter):
+    legend = [label.text for _sample, label in scatter.legend.items]
+    assert legend == ["Real lesion (100)", "Synthetic lesion (100)", "Normal tissue (100)"]
+    assert sum(len(item.data) for item, _rows in scatter.items.values()) == 300
+    scatter.colour_by.setCurrentText("lesion type")
+    legend = {label.text for _sample, label in scatter.legend.items}
+    assert legend == {"Normal tissue (100)", "calcification (50)", "mass (50)"} | {
+        "mass (synthetic) (100)"
+    }
+    frame = scatter.coords.copy()
+    frame[250:] = np.nan  # a frame of a map still placing its synthetic points
+    scatter.set_coords(frame)
+    assert scatter.info.text() == "250 points, 50 not placed yet"
+
+
+def test_hover_shows_the_patch_and_selections_show_the_selected_patches(qtbot, scatter):
+    target = scatter.coords[150]
+    QTest.mouseMove(scatter.plot.viewport(), _screen_pos(scatter, *target))
+    qtbot.waitUntil(lambda: scatter.hovered is not None)
+    assert (
+        scatter.hovered == int(np.argmin(((scatter.coords - target) ** 2).sum(axis=1)))
+        and scatter.hover_image.image is not None
+    )
+    assert scatter.hover_caption.text().startswith("Real lesion")
+
+    scatter.set_tool("box")  # drag a box around the synthetic cluster
+    lo, hi = scatter.coords[200:].min(axis=0) - 0.1, scatter.coords[200:].max(axis=0) + 0.1
+    viewport = scatter.plot.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, pos=_screen_pos(scatter, lo[0], hi[1]))
+    QTest.mouseMove(viewport, _screen_pos(scatter, (lo[0] + hi[0]) / 2, lo[1]))
+    QTest.mouseMove(viewport, _screen_pos(scatter, hi[0], lo[1]))
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=_screen_pos(scatter, hi[0], lo[1]))
+    qtbot.waitUntil(lambda: len(scatter.selected) > 0)
+    assert set(scatter.selected) == set(range(200, 300))
+    assert scatter.selection_grid.image is not None
+    assert "100 selected: 100 synthetic lesion" in scatter.selection_caption.text()
+
+    scatter.set_tool("lasso")  # an octagon drawn around the normal tissue's cluster
+    angles = np.linspace(0, 2 * np.pi, 8, endpoint=False)
+    outline = 4.5 * np.c_[np.cos(angles), np.sin(angles)]
+    scatter.select_outline(outline)
+    assert set(scatter.selected) == set(range(100))
+
+
+def test_the_map_exports_png_and_csv(scatter, tmp_path, monkeypatch):
+    answers = iter([str(tmp_path / "map.png"), str(tmp_path / "map.csv")])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (next(answers), ""))
+    QTest.mouseClick(scatter.png_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(scatter.csv_button, Qt.MouseButton.LeftButton)
+    assert (tmp_path / "map.png").stat().st_size > 1000
+    assert (tmp_path / "map.csv").read_text().startswith("x,y,kind")
