@@ -119,7 +119,7 @@ class TsneScatter(QWidget):
         self.selection_caption = QLabel("")
         self.selection_caption.setWordWrap(True)
         side = QWidget()
-        side.setMinimumWidth(240)
+        side.setMinimumWidth(200)
         side_lay = QVBoxLayout(side)
         side_lay.setContentsMargins(0, 0, 0, 0)
         side_lay.addWidget(QLabel("<b>Under the mouse</b>"))
@@ -153,10 +153,11 @@ class TsneScatter(QWidget):
         kind: np.ndarray,
         lesion_type: np.ndarray,
         patch_id: np.ndarray,
-        images: ImagesOf,
+        images: ImagesOf | None,
         to_csv: Callable[[str], None] | None = None,
     ) -> None:
-        """A map to show (coordinates may hold NaN rows: points not placed yet)."""
+        """A map to show (coordinates may hold NaN rows: points not placed yet); without
+        `images`, hovering and selecting show no patches (a map still being built)."""
         self.coords = np.asarray(coords, np.float32)
         self.kind = np.asarray(kind, dtype=object)
         self.lesion_type = np.asarray(lesion_type, dtype=object)
@@ -178,10 +179,8 @@ class TsneScatter(QWidget):
         self._count()
 
     def clear(self) -> None:
-        self.set_map(np.zeros((0, 2)), np.zeros(0), np.zeros(0), np.zeros(0), lambda i: i, None)
-        self._images = None
+        self.set_map(np.zeros((0, 2)), np.zeros(0), np.zeros(0), np.zeros(0), None)
         self.info.setText("No map yet")
-        self._set_exportable()
 
     def set_tool(self, tool: str) -> None:
         self.view.tool = tool

@@ -38,7 +38,7 @@ from ..evaluate_view.metric_plot import MetricPlot
 from ..evaluate_view.metrics_table import MetricsTable
 from ..evaluate_view.run_picker import RunPicker
 from ..evaluate_view.sample_grids import SampleComparison
-from ..evaluate_view.tsne_scatter import TsneScatter
+from ..evaluate_view.tsne_tab import TsneTab
 from ..forms import SettingsForm
 from ..workers import Task
 from .base import Panel
@@ -60,7 +60,8 @@ class EvaluatePanel(Panel):
         self._task: Task | None = None
 
         self.picker = RunPicker()
-        self.form = SettingsForm(EvaluateOptions, exclude=("run", "checkpoint"))
+        # the t-SNE map has its own tab, settings and button
+        self.form = SettingsForm(EvaluateOptions, exclude=("run", "checkpoint", "tsne"))
         remembered = inception_weights("")
         self.form.set_value(EvaluateOptions(inception_weights=str(remembered or "")))
         self.weights_note = QLabel(NO_WEIGHTS)
@@ -97,7 +98,7 @@ class EvaluatePanel(Panel):
         column.addLayout(buttons)
         column.addWidget(self.progress)
         column.addWidget(self.status)
-        left.setMinimumWidth(360)
+        left.setMinimumWidth(320)
 
         self.samples = SampleComparison(ctx)
         self.table = MetricsTable()
@@ -105,12 +106,12 @@ class EvaluatePanel(Panel):
         metrics = QSplitter(Qt.Orientation.Vertical)
         metrics.addWidget(self.table)
         metrics.addWidget(self.metric_plot)
-        self.scatter = TsneScatter()
+        self.tsne = TsneTab(ctx)
         self.memorisation = MemorisationView()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.samples, "Samples")
         self.tabs.addTab(metrics, "Metrics")
-        self.tabs.addTab(self.scatter, "t-SNE map")
+        self.tabs.addTab(self.tsne, "t-SNE map")
         self.tabs.addTab(self.memorisation, "Memorisation")
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -137,7 +138,9 @@ class EvaluatePanel(Panel):
         self._set_busy(self._task is not None)
 
     def _run_changed(self) -> None:
-        self.samples.show_run(self.workspace, self.picker.run, self.picker.checkpoint)
+        source = (self.workspace, self.picker.run, self.picker.checkpoint)
+        self.samples.show_run(*source)
+        self.tsne.show_run(*source)
         self._set_busy(self._task is not None)
 
     def _set_busy(self, busy: bool) -> None:

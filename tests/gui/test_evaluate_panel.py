@@ -207,3 +207,27 @@ def test_the_map_exports_png_and_csv(scatter, tmp_path, monkeypatch):
     QTest.mouseClick(scatter.csv_button, Qt.MouseButton.LeftButton)
     assert (tmp_path / "map.png").stat().st_size > 1000
     assert (tmp_path / "map.csv").read_text().startswith("x,y,kind")
+
+
+def test_a_tsne_map_builds_with_moving_points_and_reopens_at_once(qtbot, panel):
+    tab = panel.tsne
+    panel.tabs.setCurrentWidget(tab)
+    assert "No map of this run yet" in tab.status.text()
+    tiny = {"synthetic": 20, "early_iter": 20, "n_iter": 20, "place_iter": 10, "chunk": 10}
+    for name, value in {**tiny, "perplexity": 5.0, "threads": 1}.items():
+        tab.form.editors[name].set(value)
+    QTest.mouseClick(tab.build_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab._task is None, timeout=TIMEOUT)
+    assert tab._frames >= 2, tab.status.text()  # the points moved while it was built
+    scatter = tab.scatter
+    legend = {label.text for _sample, label in scatter.legend.items}
+    assert legend == {"Real lesion (2)", "Synthetic lesion (20)", "Normal tissue (35)"}
+    assert np.isfinite(scatter.coords).all() and tab.status.text().startswith("Map: ")
+    shown = scatter.coords.copy()
+    scatter.select_outline(np.array([[-1e6, -1e6], [1e6, -1e6], [1e6, 1e6], [-1e6, 1e6]]))
+    assert len(scatter.selected) == 57 and scatter.selection_grid.image is not None
+    _save_picture(panel, "evaluate_tsne.png")
+
+    scatter.clear()
+    tab.show_run(panel.workspace, panel.picker.run, panel.picker.checkpoint)  # reopened
+    assert np.array_equal(scatter.coords, shown)
