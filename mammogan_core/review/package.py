@@ -20,11 +20,14 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
 
 PACKAGE_JSON = "review.json"
 IMAGES = "images"
@@ -177,7 +180,7 @@ def open_package(path: str | Path) -> ReviewPackage:
     return package
 
 
-def export_package(workspace: Any, set_id: str, out_dir: str | Path) -> Path:
+def export_package(workspace: Workspace, set_id: str, out_dir: str | Path) -> Path:
     """Copy the set's package (images and description, no key, no answers) to a new or empty
     folder, for a reader on another machine. Returns the folder."""
     from .layout import package_dir

@@ -135,6 +135,37 @@ _ACTIONS = {
 }
 
 
+def format_text(summary: dict[str, Any]) -> str:
+    """The sets as a table, a report as one line per reader; other actions as key=value."""
+    if "sets" in summary:
+        if not summary["sets"]:
+            return "no review sets yet (mammogan review create --workspace ...)\n"
+        return "".join(
+            f"{s['set']}  {s['created_at']}  {s['real']} real + {s['synthetic']} synthetic"
+            f" + {s['repeats']} repeats  {s['title']}\n"
+            for s in summary["sets"]
+        )
+    if "pooled" in summary:
+        lines = [f"review set {summary['set']}: {len(summary['readers'])} reader(s)"]
+        for r in [*summary["readers"], summary["pooled"]]:
+            lines.append(
+                f"  {r['reader']}: n={r['n']} accuracy={_num(r['accuracy'])} "
+                f"sensitivity={_num(r['sensitivity'])} specificity={_num(r['specificity'])} "
+                f"auc={_num(r['auc'])} p={_num(r['p_value'], 3)}"
+            )
+        lines.append(f"  Fleiss' kappa={_num(summary['fleiss_kappa'])}; fooled most readers: "
+                     f"{len(summary['fooled'])} synthetic image(s)")  # fmt: skip
+        lines += [f"  warning: {w}" for w in summary["warnings"]]
+        lines.append(f"report: {summary['png']}, {summary['csv']}")
+        return "\n".join(lines) + "\n"
+    flat = {k: v for k, v in summary.items() if not isinstance(v, (list, dict)) and k != "seconds"}
+    return "review: " + ", ".join(f"{k}={v}" for k, v in flat.items()) + "\n"
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
 def gui_request(args: argparse.Namespace, summary: dict[str, Any]) -> dict[str, Any] | None:
     """`review open` reads the package in the app."""
     return {"review_package": summary["package"]} if args.action == "open" else None
