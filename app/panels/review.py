@@ -36,7 +36,6 @@ class ReviewPanel(Panel):
         lay.addWidget(self.pages)
         self.organiser.read_requested.connect(self.open_package)
         self.reading.closed.connect(self._reading_closed)
-        self.reading.answered.connect(self.organiser.answers_changed)
 
     def workspace_changed(self) -> None:
         self.organiser.workspace_changed()

@@ -152,6 +152,7 @@ class Organiser(QWidget):
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(1, 1)
+        split.setSizes([380, 900])  # the report's table is wide
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel("<h2>Review</h2>"))
         lay.addWidget(split, 1)

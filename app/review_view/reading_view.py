@@ -55,7 +55,6 @@ def _button(text: str, tip: str, checkable: bool = False) -> QPushButton:
 
 class ReadingView(QWidget):
     closed = Signal()  # the reader left (answers are already saved)
-    answered = Signal()  # an answer was saved or undone
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -265,14 +264,12 @@ class ReadingView(QWidget):
             self._show_given()
             dialogs.show_error(self, "The answer was not saved", str(exc))
             return
-        self.answered.emit()
         self._go(self.position + 1)
 
     def undo(self) -> None:
         if self.session is None or self.session.answered == 0:
             return
         undone = self.session.undo_last()
-        self.answered.emit()
         self._go(self.session.order.index(undone) if undone else self._limit())
         self.status.setText("The last answer was taken back: answer this image again.")
 
@@ -320,10 +317,11 @@ class ReadingView(QWidget):
     def _update_clock(self) -> None:
         self.clock.set_hidden(not (self.isVisible() and self.isActiveWindow()))
 
-    def changeEvent(self, ev: QEvent) -> None:
-        super().changeEvent(ev)
-        if ev.type() == QEvent.Type.ActivationChange:
+    def event(self, ev: QEvent) -> bool:
+        # the window's (de)activation reaches its visible children as these two events
+        if ev.type() in (QEvent.Type.WindowActivate, QEvent.Type.WindowDeactivate):
             self._update_clock()
+        return super().event(ev)
 
     def showEvent(self, ev: Any) -> None:
         super().showEvent(ev)

@@ -10,12 +10,14 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,6 +34,7 @@ from .reading_image import full_range, windowed
 COLUMNS = ("Reader", "Role", "Years", "Answers", "Accuracy", "Sensitivity", "Specificity",
            "AUC (95% CI)", "p vs 50%", "s real", "s synthetic", "Repeats same")  # fmt: skip
 GRID_COLUMNS = 8
+FOOLED_ROWS = 4  # at most 32 images are shown: the report page has them all
 TILE = 96
 
 
@@ -60,6 +63,25 @@ def _cells(s: ReaderStats) -> list[str]:
     ]  # fmt: skip
 
 
+def _fooled_tile(package: ReviewPackage, entry: dict) -> QWidget:
+    """The image above 'fooled N of M' (readers who called it real of those who saw it)."""
+    tile = ImageLabel(min_side=TILE)
+    tile.setFixedSize(TILE, TILE)
+    tile.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    tile.set_pixels(windowed(package.image(entry["image_id"]), *full_range(package.bits)))
+    caption = QLabel(f"fooled {entry['fooled']} of {entry['readers']}")
+    caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    cell = QWidget()
+    cell.setToolTip(
+        f"Called real by {entry['fooled']} of the {entry['readers']} readers who saw it"
+    )
+    box = QVBoxLayout(cell)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(tile)
+    box.addWidget(caption)
+    return cell
+
+
 class ReportView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +92,8 @@ class ReportView(QWidget):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         self.table.setToolTip(
             "Sensitivity: synthetic images called synthetic; specificity: real images called "
             "real; AUC from the call and confidence (0.5 = chance); p: exact binomial test of "
@@ -81,7 +105,8 @@ class ReportView(QWidget):
         self.fooled_title = QLabel()
         self.fooled = QWidget()
         self.fooled_grid = QGridLayout(self.fooled)
-        self.fooled_grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.fooled_grid.setColumnStretch(GRID_COLUMNS, 1)  # the tiles keep to the top left
+        self.fooled_grid.setRowStretch(FOOLED_ROWS, 1)
         scroll = QScrollArea()
         scroll.setWidget(self.fooled)
         scroll.setWidgetResizable(True)
@@ -132,9 +157,7 @@ class ReportView(QWidget):
                     item.setFont(font)
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
-        self.table.setFixedHeight(
-            self.table.horizontalHeader().height() + self.table.rowCount() * 26 + 6
-        )
+        self.table.resizeRowsToContents()
         self.agreement.setText(self._agreement_text(report))
         self._show_fooled(report, package)
 
@@ -156,23 +179,15 @@ class ReportView(QWidget):
         if not report.fooled:
             self.fooled_title.setText("No synthetic image fooled most of its readers.")
             return
+        n = len(report.fooled)
         self.fooled_title.setText(
-            f"<b>{len(report.fooled)} synthetic images fooled most of their readers</b> "
-            "(called real), the most fooling first:"
+            f"<b>{n} synthetic image{'s' if n > 1 else ''} fooled most of {'their' if n > 1 else 'its'} "
+            "readers</b> (called real), the most fooling first:"
         )
         if package is None:
             return
-        for i, entry in enumerate(report.fooled):
-            tile = ImageLabel(min_side=TILE)
-            tile.setFixedSize(TILE, TILE)
-            pixels = package.image(entry["image_id"])
-            tile.set_pixels(windowed(pixels, *full_range(package.bits)))
-            tile.setToolTip(f"Fooled {entry['fooled']} of {entry['readers']} readers")
-            caption = QLabel(f"{entry['fooled']} of {entry['readers']}")
-            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            row, col = divmod(i, GRID_COLUMNS)
-            self.fooled_grid.addWidget(tile, 2 * row, col)
-            self.fooled_grid.addWidget(caption, 2 * row + 1, col)
+        for i, entry in enumerate(report.fooled[: GRID_COLUMNS * FOOLED_ROWS]):
+            self.fooled_grid.addWidget(_fooled_tile(package, entry), *divmod(i, GRID_COLUMNS))
 
     def _clear_grid(self) -> None:
         while self.fooled_grid.count():

@@ -5,6 +5,7 @@ report. Pictures of both views are saved (MAMMOGAN_SCREENSHOTS=DIR keeps them)."
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
@@ -129,7 +130,11 @@ def test_a_reader_answers_by_keyboard_undoes_and_resumes(
     press(Qt.Key.Key_R, Qt.Key.Key_1)
     assert session.answered == 2
     press(Qt.Key.Key_P)
-    assert view.pages.currentWidget() is view.image
+    assert view.pages.currentWidget() is view.image and view.clock.running
+    main_window.show_panel("welcome")  # out of sight, the reading time stops too
+    assert not view.clock.running
+    main_window.show_panel("review")
+    assert view.clock.running
     save_picture(main_window, "review_reading.png", package_dir.parent)
 
     QTest.mouseClick(view.close_button, Qt.MouseButton.LeftButton)  # leave mid-way
@@ -184,3 +189,116 @@ def test_an_altered_package_is_refused_with_the_file_named(
     title, message, _details = dialogs_log["errors"][-1]
     assert title == "Cannot open the review package"
     assert image.name in message and "altered" in message
+
+
+def test_the_organiser_makes_a_set_reads_it_imports_answers_and_sees_the_report(
+    qtbot, main_window, monkeypatch, demo_ws, dialogs_log, tmp_path
+):
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QInputDialog
+
+    assert main_window.open_workspace(demo_ws)
+    panel = main_window.show_panel("review")
+    organiser = panel.organiser
+    assert "No review set yet" in organiser.status.text()
+    editors = organiser.form.editors
+    for name, value in (("real", 2), ("synthetic", 2), ("repeat", 1)):
+        editors[name].widget.selectAll()
+        QTest.keyClicks(editors[name].widget, str(value))
+    editors["split"].widget.setCurrentText("all")  # the demo's two lesions are in train
+    assert organiser.form.value() is not None, organiser.form.problem_text()
+    QTest.mouseClick(organiser.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: organiser._create is None and organiser.table.rowCount() == 1,
+                    timeout=TIMEOUT)  # fmt: skip
+    info = organiser.sets[0]
+    assert (info.real, info.synthetic, info.repeats, info.images) == (2, 2, 1, 5)
+    assert "2 real and 2 synthetic" in organiser.create_status.text()
+    assert organiser.selected_set() == info.set
+    assert "no answers yet" in organiser.report_view.heading.text()
+
+    out = tmp_path / "for-reader"  # a package for a reader elsewhere: no key in it
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
+    QTest.mouseClick(organiser.export_button, Qt.MouseButton.LeftButton)
+    assert (out / "review.json").is_file() and not list(out.rglob("key*"))
+    assert str(out) in organiser.status.text()
+
+    key_file = tmp_path / "key.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(key_file), ""))
+    QTest.mouseClick(organiser.key_button, Qt.MouseButton.LeftButton)
+    with open(key_file, newline="") as fh:
+        key = list(csv.DictReader(fh))
+    assert list(key[0]) == ["image_id", "truth", "source"] and len(key) == info.images
+    truth = {row["image_id"]: row["truth"] for row in key}
+    fooling = min(
+        r["image_id"] for r in key if r["truth"] == "synthetic" and "repeat" not in r["source"]
+    )
+
+    fill_reader_dialog("Dr Organiser")  # the organiser reads the set here, by keyboard
+    QTest.mouseClick(organiser.read_button, Qt.MouseButton.LeftButton)
+    view = panel.reading
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
+    for i in range(info.images):  # right but for one synthetic image (and its repeat)
+        fooled = view.image_id == fooling or fooling in next(
+            r["source"] for r in key if r["image_id"] == view.image_id
+        )
+        call = "real" if fooled else truth[view.image_id]
+        press(Qt.Key.Key_R if call == "real" else Qt.Key.Key_S, Qt.Key.Key_1 + i % 5)
+    assert view.session.done
+    order = view.session.order
+    QTest.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    assert panel.pages.currentWidget() is organiser
+    assert "Dr Organiser (done)" in organiser.table.item(0, 6).text()
+    qtbot.waitUntil(lambda: organiser.report_view.table.rowCount() == 2, timeout=TIMEOUT)
+
+    # a second reader's paper form, transcribed; importing it twice is refused
+    transcribed = tmp_path / "paper.csv"
+    rows = [f"{image_id},real,{1 + i % 5}" for i, image_id in enumerate(order)]
+    transcribed.write_text("image_id,call,confidence\n" + "\n".join(rows) + "\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(transcribed), ""))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Dr Paper", True))
+    QTest.mouseClick(organiser.import_button, Qt.MouseButton.LeftButton)
+    assert "Imported 5 answers of Dr Paper (transcribed)" in organiser.status.text()
+    qtbot.waitUntil(lambda: organiser.report_view.table.rowCount() == 3, timeout=TIMEOUT)
+    table = organiser.report_view.table
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    assert set(rows) == {"Dr Organiser", "Dr Paper (transcribed)", "pooled"}
+    assert list(rows)[-1] == "pooled"
+    paper = rows["Dr Paper (transcribed)"]  # called every image real:
+    assert (table.item(paper, 5).text(), table.item(paper, 6).text()) == ("0%", "100%")
+    assert table.item(rows["Dr Organiser"], 4).text() == "75%"  # 3 of 4 first showings
+    assert "Fleiss' κ" in organiser.report_view.agreement.text()
+    assert "Dr Organiser – Dr Paper" in organiser.report_view.agreement.text()
+    report = organiser.report_view.report
+    assert [f["image_id"] for f in report.fooled] == [fooling]  # it fooled both readers...
+    assert organiser.report_view.fooled_grid.count() == 1  # ...shown with its caption
+    QTest.mouseClick(organiser.import_button, Qt.MouseButton.LeftButton)
+    title, message, _ = dialogs_log["errors"][-1]
+    assert title == "Answers not imported" and "duplicate" in message
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    QTest.mouseClick(organiser.report_view.page_button, Qt.MouseButton.LeftButton)
+    assert opened == [report.png] and Path(report.png).is_file()
+    save_picture(main_window, "review_organiser.png", tmp_path)
+
+
+def test_reading_time_counts_only_while_the_image_can_be_seen():
+    from app.review_view.clock import ReadingClock
+
+    now = [100.0]
+    clock = ReadingClock(lambda: now[0])
+    clock.restart()
+    now[0] = 102.0
+    clock.set_paused(True)  # the reader paused for a while
+    now[0] = 160.0
+    clock.set_paused(False)
+    now[0] = 161.5
+    clock.set_hidden(True)  # another window came to the front
+    now[0] = 300.0
+    assert clock.seconds == 3.5 and not clock.running
+    clock.restart()  # the next image, still in the background: nothing counts yet
+    now[0] = 310.0
+    assert clock.seconds == 0.0
+    clock.set_hidden(False)
+    now[0] = 311.0
+    assert clock.seconds == 1.0 and clock.running
