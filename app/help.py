@@ -35,6 +35,14 @@ SHORTCUTS: list[tuple[str, list[tuple[str, str]]]] = [
         ("Ctrl+R", "Resume the selected run"),
         ("Ctrl+I", "Latent explorer: generate the images from A to B"),
     ]),
+    ("Review reading", [
+        ("R / S, then 1 … 5", "Real / synthetic, then the confidence (saves the answer)"),
+        ("← / →", "The previous / next image"),
+        ("Ctrl+Z or Backspace", "Undo the last answer"),
+        ("P or Space", "Pause (hides the image, stops the reading time)"),
+        ("F11 / Esc", "Full screen / leave it"),
+        ("+ / −", "Zoom"),
+    ]),
 ]  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 
@@ -175,6 +175,32 @@ def test_full_screen_and_back(qtbot, main_window, monkeypatch, package_dir):
     assert not view.isWindow() and view.parent() is panel.pages
     assert view.isVisible() and panel.pages.currentWidget() is view
     qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
+
+
+def test_zoom_keys_and_window_level_by_mouse(qtbot, main_window, monkeypatch, tmp_path):
+    images = [("a1", np.tile(np.arange(128, dtype=np.uint8) * 2, (128, 1)))]
+    description = {"set_id": "wl", "title": "", "instructions": "", "order_seed": "1",
+                   "bits": 8, "display": {"zoom": 3, "window_level": True}}  # fmt: skip
+    write_package(tmp_path / "wl", description, images)
+    _panel, view = open_package_by_menu(qtbot, main_window, monkeypatch, tmp_path / "wl", "Dr W")
+    label = view.image.label
+    assert view.image.zoom == 3 and label.width() == round(128 * 3 / label.devicePixelRatioF())
+    press(Qt.Key.Key_Plus)
+    assert view.image.zoom == 4 and label.width() == round(128 * 4 / label.devicePixelRatioF())
+    press(Qt.Key.Key_Minus, Qt.Key.Key_Minus, Qt.Key.Key_Minus, Qt.Key.Key_Minus)
+    assert view.image.zoom == 0  # fit
+    before = label.image.pixel(10, 5)
+    assert view.window_box.isVisible()  # the package lets readers change the window
+    QTest.mouseClick(view.window_box, Qt.MouseButton.LeftButton)
+    start = label.rect().center()
+    QTest.mousePress(label, Qt.MouseButton.LeftButton, pos=start)
+    QTest.mouseMove(label, start + QPoint(-120, 60))  # narrower and brighter
+    QTest.mouseRelease(label, Qt.MouseButton.LeftButton, pos=start + QPoint(-120, 60))
+    assert view.image.width < 255 and view.image.centre > 127.5
+    assert label.image.pixel(10, 5) != before
+    QTest.mouseClick(view.window_box, Qt.MouseButton.LeftButton)  # off: the full range again
+    assert (view.image.centre, view.image.width) == (127.5, 255.0)
+    assert QApplication.focusWidget() is view  # the keys still reach the reading view
 
 
 def test_an_altered_package_is_refused_with_the_file_named(
