@@ -51,7 +51,7 @@ class _ModeItems:
 
 
 class F1Plot(QWidget):
-    """`show(summary, cells)`: summary rows have `mode`, `k`, `f1_mean`, `f1_std`; cells have
+    """`set_results(summary, cells)`: summary rows have `mode`, `k`, `f1_mean`, `f1_std`; cells have
     `mode`, `k`, `f1`. Modes without a point are hidden, not removed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -77,10 +77,7 @@ class F1Plot(QWidget):
             f"<b>F1 against k</b>&nbsp;&nbsp;&nbsp;{keys}", color="#222", size="10pt"
         )
 
-    def clear(self) -> None:
-        self.show([], [])
-
-    def show(self, summary: Iterable[Any], cells: Iterable[Any]) -> None:
+    def set_results(self, summary: Iterable[Any], cells: Iterable[Any]) -> None:
         summary, cells = list(summary), list(cells)
         order = list(dict.fromkeys([*MODE_COLOURS, *(r.mode for r in summary)]))
         shown = [m for m in order if any(r.mode == m for r in summary)]

@@ -93,10 +93,7 @@ class ResultsTables(QTabWidget):
         self.addTab(self.cells, "Per fold")
         self.addTab(self.comparisons, "Paired comparisons")
 
-    def clear(self) -> None:
-        self.show([], [], [])
-
-    def show(
+    def set_results(
         self, summary: Iterable[Any], cells: Iterable[Any], comparisons: Iterable[Any]
     ) -> None:
         summary, cells = list(summary), list(cells)

@@ -38,7 +38,7 @@ PANELS: list[tuple[str, str, str | None, str]] = [
     (
         "experiment",
         "Experiment",
-        None,
+        "app.panels.experiment:ExperimentPanel",
         "Run the four-mode augmentation study (ORG, Aug ORG, GAN, Aug GAN) and plot F1 against "
         "the number of real lesions.",
     ),
