@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import signal
 import struct
@@ -52,18 +51,14 @@ def cli(*argv: str, capsys: pytest.CaptureFixture[str] | None = None) -> tuple[i
 
 @pytest.fixture(scope="module")
 def template(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The demo workspace with one review set (2 real, 2 synthetic, 1 repeat), made by the CLI."""
+    """The demo workspace with one review set (2 real, 2 synthetic, 1 repeat), made by the CLI (in this process: torch is loaded already)."""
     ws = Path(shutil.copytree(demo_template, tmp_path_factory.mktemp("review") / "ws"))
     argv = ["review", "create", "--workspace", str(ws), "--real", "2", "--synthetic", "2"]
-    result = subprocess.run(
-        [sys.executable, "-m", "mammogan_core", *argv, "--repeat", "1", "--seed", "3", "--json"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "OMP_NUM_THREADS": "1"},
-    )
-    assert result.returncode == 0, result.stderr
-    return ws, json.loads(result.stdout)["set"]
+    outcome = run_cli([*argv, "--repeat", "1", "--seed", "3", "--quiet"])
+    assert outcome.exit_code == 0
+    with Workspace.open(ws) as w:
+        (made,) = list_review_sets(w)
+    return ws, made.set
 
 
 @pytest.fixture
