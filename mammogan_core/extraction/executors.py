@@ -11,6 +11,7 @@ are in flight, so the writer holds a few images' patches at a time however large
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
@@ -19,7 +20,7 @@ from typing import Any, Protocol
 from ..control import Control, Stopped
 from ..errors import InputError
 from .params import EXECUTORS
-from .pool import POLL_S, TaskRunner
+from .pool import POLL_S, TaskRunner, keep_freed_memory
 from .worker import ImageResult, ImageTask, failed_result, process_image
 
 INSTALL_HINT = 'pip install "mammogan[cluster]"'
@@ -87,19 +88,29 @@ class DaskRunner:
         return not self.stopped
 
     def _client(self, stack: ExitStack) -> Any:
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         if self.scheduler:
-            return stack.enter_context(Client(self.scheduler))
-        cluster = stack.enter_context(
+            client = stack.enter_context(Client(self.scheduler))
+        else:
+            client = stack.enter_context(Client(self._local_cluster(stack)))
+        client.run(keep_freed_memory)  # as the local pool's workers (those started by now)
+        return client
+
+    def _local_cluster(self, stack: ExitStack) -> Any:
+        from distributed import LocalCluster
+
+        return stack.enter_context(
             LocalCluster(
                 n_workers=self.local_workers,
                 threads_per_worker=1,  # decoding holds the GIL: one image per process
                 processes=True,
                 dashboard_address=None,
+                # its workers' chatter at shutdown (a heartbeat to the closed scheduler); a
+                # failed task comes back as the image's error all the same
+                silence_logs=logging.CRITICAL,
             )
         )
-        return stack.enter_context(Client(cluster))
 
     def results(self, tasks: Iterable[ImageTask]) -> Iterator[ImageResult]:
         from distributed import wait
@@ -126,18 +137,21 @@ class DaskRunner:
                         done = wait(list(inflight), timeout=POLL_S, return_when="FIRST_COMPLETED")
                     except (TimeoutError, asyncio.TimeoutError):  # distinct before Python 3.11
                         continue
-                    for future in done.done:
-                        yield _result(future, inflight.pop(future))
+                    finished = [f for f in done.done if f.status == "finished"]
+                    # one round trip for the batch (at most `cap` results of a few patches each)
+                    for future, result in zip(finished, client.gather(finished)):
+                        del inflight[future]
+                        yield result
+                    for future in done.done - set(finished):
+                        yield _failed(future, inflight.pop(future))
             finally:
                 if inflight:  # the generator was closed early (an error in the writer)
                     client.cancel(list(inflight))
 
 
-def _result(future: Any, task: ImageTask) -> ImageResult:
-    """The task's result; a task that failed on the cluster (its worker died more often than
-    Dask retries: distributed.scheduler.allowed-failures) is the image's error."""
-    if future.status == "finished":
-        return future.result()
+def _failed(future: Any, task: ImageTask) -> ImageResult:
+    """A task that failed on the cluster (its worker died more often than Dask retries:
+    distributed.scheduler.allowed-failures) is the image's error."""
     if future.status == "error":
         exc = future.exception()
         return failed_result(task, f"failed on the Dask cluster: {type(exc).__name__}: {exc}")
