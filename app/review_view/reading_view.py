@@ -50,6 +50,8 @@ def _button(text: str, tip: str, checkable: bool = False) -> QPushButton:
     b.setToolTip(tip)
     b.setCheckable(checkable)
     b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    if checkable:  # the chosen call and confidence must be plain to see
+        b.setStyleSheet("QPushButton:checked { background: #2d6fb7; color: white; }")
     return b
 
 
@@ -215,6 +217,8 @@ class ReadingView(QWidget):
         self.back_button.setEnabled(self.position > 0)
         self.forward_button.setEnabled(self.position < self._limit())
         self.undo_button.setEnabled(s.answered > 0)
+        for b in [*self.call_buttons.values(), *self.confidence_buttons.values()]:
+            b.setEnabled(image_id is not None)
 
     def _show_page(self) -> None:
         if self.pause_button.isChecked():
