@@ -9,6 +9,7 @@ their provenance, at the checkpoint's step.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ..control import Control
 from ..errors import InputError
@@ -24,6 +25,8 @@ from .options import EvaluateOptions
 from .report import report_folder, to_result, write_report
 from .samples import sample_patches
 from .store import store_metrics
+from .tsne import map_samples
+from .tsne_options import TsneOptions
 from .user_settings import inception_weights
 
 
@@ -58,6 +61,11 @@ def evaluate_run(ws: Workspace, options: EvaluateOptions, control: Control) -> I
     folder = report_folder(ws, options.run, step, options.n, options.seed)
     origin = {"run": options.run, "checkpoint": source["checkpoint"], "step": step}
     result = to_result(m, folder, len(real), len(fake), origin, real_ids=ids)
+    if options.tsne:
+        tsne = yield from map_samples(
+            ws, fake, folder, origin, TsneOptions(synthetic=options.n, seed=options.seed), control
+        )
+        result = replace(result, tsne=tsne.to_dict())
     write_report(folder, result, m, real, fake)
     store_metrics(
         ws,

@@ -60,6 +60,13 @@ class EvaluateOptions:
         group=_MEASURE,
     )
     inception_weights: str = inception_weights_setting(_MEASURE)
+    tsne: bool = setting(
+        False,
+        label="t-SNE map",
+        help="also map the synthetic patches among the workspace's real lesions and normal "
+        "tissue (a t-SNE map, saved in the report folder with its picture)",
+        group=_MEASURE,
+    )
     seed: int = _seed()
     device: str = device_setting(_MEASURE)
 

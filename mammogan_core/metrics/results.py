@@ -27,3 +27,4 @@ class MetricsResult(Result):
     feature_spaces: dict[str, Any] = field(default_factory=dict)  # name -> provenance
     source: dict[str, Any] = field(default_factory=dict)  # run/checkpoint/step or folders
     extra: dict[str, Any] = field(default_factory=dict)  # Inception KID and P/R when run
+    tsne: dict[str, Any] | None = None  # the t-SNE map's TsneResult, when asked for
