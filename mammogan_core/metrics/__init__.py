@@ -13,6 +13,9 @@
                        as a generator of events
     evaluate.py        `mammogan evaluate` (a run), folders.py `mammogan metrics` (two folders)
     selection.py       the metric that picks a training run's best checkpoint
+    tsne.py            the t-SNE map of a run (`evaluate --tsne`): tsne_embed.py (first map,
+                       then points placed into it), tsne_features.py, tsne_map.py (saved map,
+                       load_tsne), tsne_options.py
     report.py, figures.py, results.py, store.py (the `metrics` table), options.py,
     user_settings.py (the remembered Inception weights file)
 
