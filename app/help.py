@@ -35,6 +35,11 @@ SHORTCUTS: list[tuple[str, list[tuple[str, str]]]] = [
         ("Ctrl+R", "Resume the selected run"),
         ("Ctrl+I", "Latent explorer: generate the images from A to B"),
     ]),
+    ("Experiment panel", [
+        ("Ctrl+Return", "Run the study"),
+        ("Ctrl+.", "Cancel (finished cells are kept)"),
+        ("Ctrl+R", "Resume the selected stopped study"),
+    ]),
     ("Review reading", [
         ("R / S, then 1 … 5", "Real / synthetic, then the confidence (saves the answer)"),
         ("← / →", "The previous / next image"),

@@ -63,7 +63,7 @@ class F1Plot(QWidget):
             self.plot.getAxis(axis).setTextPen("#222")
             self.plot.getAxis(axis).setPen("#666")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
-        self.plot.setYRange(0.0, 1.0, padding=0.02)
+        self.plot.setYRange(0.0, 1.0, padding=0.04)  # points at 0 and 1 fully shown
         self.plot.getViewBox().setLimits(yMin=-0.05, yMax=1.05)
         self.modes: dict[str, _ModeItems] = {}
         self._title("")

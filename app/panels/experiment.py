@@ -85,17 +85,24 @@ class ExperimentPanel(Panel):
         study_row = QGridLayout()
         for i, b in enumerate((self.resume_button, self.plot_button, self.csv_button)):
             study_row.addWidget(b, 0, i)
-        left = QWidget()
-        column = QVBoxLayout(left)
+        setup = QWidget()
+        column = QVBoxLayout(setup)
         column.setContentsMargins(0, 0, 6, 0)
-        column.addWidget(scroll, 3)
+        column.addWidget(scroll, 1)
         column.addLayout(run_row)
         column.addWidget(self.reason_label)
         column.addWidget(self.progress)
         column.addWidget(self.status)
+        past = QWidget()
+        column = QVBoxLayout(past)
+        column.setContentsMargins(0, 0, 6, 0)
         column.addWidget(QLabel("<b>Studies</b>"))
-        column.addWidget(self.studies, 2)
+        column.addWidget(self.studies, 1)
         column.addLayout(study_row)
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(setup)
+        left.addWidget(past)
+        left.setSizes([560, 200])  # the form first; the list grows with the studies
         left.setMinimumWidth(380)
 
         self.plot = F1Plot()
@@ -226,7 +233,7 @@ class ExperimentPanel(Panel):
             self.progress.setValue(ev.done)
             self.progress.setFormat("%v / %m cells")
             if not stopping:
-                self.status.setText(f"Running {ev.message}")
+                self.status.setText(f"Now: {ev.message}")
         elif isinstance(ev, Progress) and not stopping:  # the fold's generator, by steps
             self.status.setText(f"{ev.message}: {ev.done:,} / {ev.total:,} {ev.unit}")
         elif isinstance(ev, CellFinished):

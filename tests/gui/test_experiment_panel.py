@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
 
+from app.help import SHORTCUTS
 from mammogan_core.events import CellFinished
 from mammogan_core.experiment.store import list_studies, load_study
 from mammogan_core.workspace import Workspace
@@ -78,13 +79,19 @@ def test_run_a_tiny_study_then_reopen_it_and_open_its_files(
     monkeypatch.setattr(
         QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True
     )
+    keys = {b.shortcut().toString() for b in (panel.run_button, panel.cancel_button)}
+    assert keys | {panel.resume_button.shortcut().toString()} == {
+        key
+        for key, _what in dict(SHORTCUTS)["Experiment panel"]  # documented under F1
+    }
     assert "Ctrl+Return" in panel.run_button.toolTip()
     _task, events = start(qtbot, main_window, panel.run_button)
     assert panel.cancel_button.isEnabled() and not panel.run_button.isEnabled()
     assert not panel.form.isEnabled() and panel.progress.isVisible()
     # the plot fills in while the study runs: a first line before the last cell
     qtbot.waitUntil(lambda: "ORG" in plotted(panel), timeout=TIMEOUT)
-    assert panel.running
+    assert panel.running and panel.progress.maximum() == CELLS
+    assert panel.status.text().startswith("Now: fold ")  # the cell running
     qtbot.waitUntil(lambda: not panel.running, timeout=TIMEOUT)
     assert len(cells_of(events)) == CELLS
     assert plotted(panel) == {"ORG": [2, 4], "AugORG": [2, 4]}
@@ -146,6 +153,21 @@ def test_a_cancelled_study_is_finished_by_resume_without_redoing_a_cell(
     with Workspace.open(study_ws_copy) as ws:
         assert [s["id"] for s in list_studies(ws)] == [study["id"]]
         assert len(load_study(ws, study["id"]).results) == CELLS
+
+
+def test_a_study_that_cannot_run_says_why(qtbot, main_window, panel, dialogs_log):
+    k = panel.form.editors["k"].widget
+    k.selectAll()
+    qtbot.keyClicks(k, "2, x")
+    assert not panel.run_button.isEnabled()
+    assert "Real lesions k" in panel.reason_label.text()
+    k.selectAll()
+    qtbot.keyClicks(k, "2, 500")  # valid as a setting, more than the folds' training lesions
+    assert panel.run_button.isEnabled() and panel.reason_label.text() == ""
+    start(qtbot, main_window, panel.run_button)
+    qtbot.waitUntil(lambda: not panel.running, timeout=TIMEOUT)
+    assert "Study failed: " in panel.status.text() and "500" in panel.status.text()
+    assert dialogs_log["errors"] and panel.studies.studies == []  # nothing was stored
 
 
 def _save_picture(panel, name: str) -> None:
