@@ -28,8 +28,9 @@ cross-compile):
 Linux    dist/MammoGAN/MammoGAN, and dist/MammoGAN-VERSION-linux-x86_64.tar.gz holding the
          folder, the menu entry (mammogan.desktop), the icon and install.sh. A user unpacks it
          and runs `sh install.sh`: the app appears in the applications menu (Science) and
-         `mammogan` in ~/.local/bin. Qt's X11 libraries that the bundle cannot carry
-         (libxcb1, libgl1, libegl1) are named on start, with the apt command that adds them.
+         `mammogan` in ~/.local/bin. The bundle carries the X11 libraries Qt needs that
+         are installed on the build machine (the report's "note" names the others); those it
+         lacks on a user's machine are named on start, with the apt command that adds them.
 Windows  py packaging\\build.py  ->  dist\\MammoGAN\\MammoGAN.exe (with the icon). Zip the folder
          or wrap it with an installer (Inno Setup, NSIS); a shortcut to MammoGAN.exe with
          "Run: minimised" hides the console window, which the CLI commands need.
@@ -140,7 +141,23 @@ def linux_archive(version: str) -> Path:
 
 
 def folder_mb(folder: Path) -> float:
-    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20
+    files = (f for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
+    return sum(f.stat().st_size for f in files) / 2**20
+
+
+def xcb_note() -> str | None:
+    """PyInstaller carries the X11 libraries Qt needs only when this machine has them; the
+    bundle names the others to its users on start."""
+    sys.path.insert(0, str(ROOT))
+    from app.display_check import missing_xcb_packages
+
+    missing = missing_xcb_packages()
+    if not missing:
+        return None
+    return (
+        f"the bundle cannot carry {', '.join(missing)} (not installed here): its users will be "
+        f"asked to install them; to ship them, first: sudo apt install {' '.join(missing)}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         "bundle_mb": round(folder_mb(BUNDLE), 1),
         "torch_cuda": torch_cuda(),
     }
+    if sys.platform.startswith("linux"):
+        report["note"] = xcb_note()
     if sys.platform.startswith("linux") and not args.no_archive:
         archive = linux_archive(__version__)
         report["archive"] = str(archive)
