@@ -4,6 +4,7 @@ executor, and a writer killed mid-run whose rerun ends as one uninterrupted run.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import signal
 import subprocess
@@ -21,8 +22,9 @@ from mammogan_core.workspace import Workspace
 
 from .test_shards import catalogued, extracted_once, state
 
-distributed = pytest.importorskip(
-    "distributed", reason='the cluster extra is not installed (pip install "mammogan[cluster]")'
+needs_dask = pytest.mark.skipif(
+    importlib.util.find_spec("distributed") is None,
+    reason='the cluster extra is not installed (pip install "mammogan[cluster]")',
 )
 
 # The writer of a subprocess, slowed down (a test harness, not a product hook) so that a kill
@@ -56,6 +58,7 @@ def main(template: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(template, tmp_path / "main"))
 
 
+@needs_dask
 def test_a_local_dask_cluster_gives_the_local_executors_patches(
     main: Path, local_run: dict
 ) -> None:  # type: ignore[type-arg]
@@ -76,6 +79,7 @@ def committed(root: Path) -> int:
         return ws.query("SELECT COUNT(*) FROM images WHERE extracted_at IS NOT NULL")[0][0]
 
 
+@needs_dask
 def test_a_writer_killed_mid_run_then_run_again_ends_as_one_run(
     main: Path, local_run: dict
 ) -> None:  # type: ignore[type-arg]
