@@ -14,12 +14,16 @@ from __future__ import annotations
 import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..control import Control
 from ..events import EmbeddingFrame, Event, Progress
 from .tsne_options import TsneOptions
+
+if TYPE_CHECKING:
+    from sklearn.decomposition import PCA
 
 PCA_DIMS = 50
 EARLY_EXAGGERATION = 12.0  # openTSNE's and van der Maaten's default
@@ -28,6 +32,7 @@ EARLY_EXAGGERATION = 12.0  # openTSNE's and van der Maaten's default
 PLACE = {"learning_rate": 0.1, "exaggeration": 1.5, "momentum": 0.8, "max_grad_norm": 0.25}
 PLACE_PERPLEXITY = 5.0
 PLACE_K = 25  # neighbours whose median position starts a placed point
+PROJECT_ROWS = 16_384
 
 
 @dataclass
@@ -68,6 +73,15 @@ def first_map_points(
         normals[even_sample(normal_group[normals], options.first_map_normals, rng)],
     ]
     return np.sort(np.concatenate(chosen))
+
+
+def _project(pca: PCA, features: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`pca` of `features[rows]`, PROJECT_ROWS at a time (no copy of all those rows at once)."""
+    parts = [
+        pca.transform(features[rows[start : start + PROJECT_ROWS]]).astype(np.float32)
+        for start in range(0, len(rows), PROJECT_ROWS)
+    ]
+    return np.concatenate(parts)
 
 
 def _chunks(total: int, size: int) -> Iterator[int]:
@@ -138,16 +152,16 @@ def embed(
     first_map_s = time.perf_counter() - t0
     yield EmbeddingFrame(coords.copy(), done, "initial")
 
-    for stage, rows, features in (
-        ("placing", rest, real[rest] if len(rest) else None),
-        ("synthetic", n_real + np.arange(len(added)), added),
+    for stage, features, source_rows, rows in (
+        ("placing", real, rest, rest),
+        ("synthetic", added, np.arange(len(added)), n_real + np.arange(len(added))),
     ):
         if not len(rows):
             continue
         control.check()
         started = time.perf_counter()
         partial = emb.prepare_partial(
-            pca.transform(features).astype(np.float32),
+            _project(pca, features, source_rows),
             k=min(PLACE_K, len(first)),
             perplexity=min(PLACE_PERPLEXITY, (len(first) - 1) / 3),
         )
