@@ -93,11 +93,11 @@ def test_gui_screenshot_renders_a_panel_offscreen(j2k_workspace, tmp_path) -> No
 
     shot = tmp_path / "browse.png"
     out = bundled("gui", "--workspace", str(j2k_workspace), "--panel", "browse",
-                  "--screenshot", str(shot), "--size", "1000x700", cwd=tmp_path,
+                  "--screenshot", str(shot), "--size", "1400x900", cwd=tmp_path,
                   QT_QPA_PLATFORM="offscreen")  # fmt: skip
     assert out.returncode == 0, out.stderr
     with Image.open(shot) as image:
-        assert image.size == (1000, 700)
+        assert image.size == (1400, 900)
         assert len(image.convert("L").getcolors(1_000_000) or []) > 20  # drawn, not blank
 
 
