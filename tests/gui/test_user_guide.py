@@ -41,4 +41,3 @@ def test_help_user_guide_opens_the_local_index(main_window, opened) -> None:
     page = Path(opened[0].toLocalFile())
     assert page.name == "index.md" and page.is_file()
     assert page.resolve() == (ROOT / "docs" / "index.md").resolve()
-
