@@ -19,7 +19,7 @@ import numpy as np
 
 from ..control import Control, Stopped
 from ..errors import InputError
-from ..events import Event, Finished, Log, Progress, Result
+from ..events import Event, Finished, Log, Result
 from ..export.folder import discard, publish, staging_folder
 from ..settings import to_dict
 from ..training.devices import resolve_device
@@ -39,7 +39,6 @@ from .tsne_options import TsneOptions
 __all__ = ["TsneMap", "TsneOptions", "TsneResult", "build_tsne", "load_tsne", "map_samples"]
 
 MIN_REAL = 10
-READ_CHUNK = 4096  # patches read and averaged at a time (64 MB of pixels)
 FIGURE = "map.png"
 
 
@@ -49,7 +48,7 @@ class TsneResult(Result):
     path: str | None  # the map's folder (load_tsne opens it)
     figure: str | None  # the map as a PNG, coloured by kind
     counts: dict[str, int] = field(default_factory=dict)  # points per kind
-    first_map_s: float | None = None  # from reading the patches to the first map
+    first_map_s: float | None = None  # from reading the catalogue to the first map
     full_map_s: float | None = None  # to the last synthetic point placed
 
 
@@ -115,18 +114,17 @@ def map_samples(
         f"patches and {len(fake):,} synthetic lesions; the first map holds {len(first):,} of "
         "the real ones, the others are placed into it"
     )
-    real = yield from _real_features(ws, ids, options.feature_size, control)
-    features_s = time.perf_counter() - t0
-    emb = yield from embed(
-        real, first, pixel_features(fake, options.feature_size), options, control
-    )
+    real = PatchFeatures(ws, ids, options.feature_size)
+    synthetic = pixel_features(fake, options.feature_size)
+    before = time.perf_counter() - t0  # the catalogue query and the synthetic features
+    emb = yield from embed(real, first, synthetic, options, control)
     kind = np.concatenate(
         [np.where(is_lesion, KINDS[0], KINDS[2]), np.full(len(fake), KINDS[1])]
     ).astype("U16")
     counts = {k: int((kind == k).sum()) for k in KINDS}
     types = stored_train_config(ws, source["run"]).lesion_types or ()
     synthetic_type = types[0] if len(types) == 1 else ""  # the run's type, when it had one
-    first_map_s, full_map_s = features_s + emb.first_map_s, features_s + emb.full_map_s
+    first_map_s, full_map_s = before + emb.first_map_s, before + emb.full_map_s
     info = {
         "run": source["run"],
         "checkpoint": source["checkpoint"],
@@ -140,7 +138,6 @@ def map_samples(
         "options": to_dict(options),
         "versions": _versions(),
         "timings": {
-            "features_s": features_s,
             "first_map_s": first_map_s,
             "full_map_s": full_map_s,
             **emb.timings,
@@ -172,16 +169,18 @@ def map_samples(
     )
 
 
-def _real_features(
-    ws: Workspace, ids: np.ndarray, size: int, control: Control
-) -> Generator[Event, None, np.ndarray]:
-    parts = []
-    for start in range(0, len(ids), READ_CHUNK):
-        control.check()
-        parts.append(pixel_features(ws.patch_pixels(ids[start : start + READ_CHUNK]), size))
-        done = min(start + READ_CHUNK, len(ids))
-        yield Progress(done, len(ids), "t-SNE: reading the real patches", "patches")
-    return np.concatenate(parts)
+class PatchFeatures:
+    """The pixel features of the workspace's patches `ids`, read when rows are asked for: the
+    first map reads only its own points (its picture comes before the others are read)."""
+
+    def __init__(self, ws: Workspace, ids: np.ndarray, size: int) -> None:
+        self.ws, self.ids, self.size = ws, ids, size
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        return pixel_features(self.ws.patch_pixels(self.ids[rows]), self.size)
 
 
 def _versions() -> dict[str, str]:

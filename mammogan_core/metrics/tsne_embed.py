@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,7 +32,7 @@ EARLY_EXAGGERATION = 12.0  # openTSNE's and van der Maaten's default
 PLACE = {"learning_rate": 0.1, "exaggeration": 1.5, "momentum": 0.8, "max_grad_norm": 0.25}
 PLACE_PERPLEXITY = 5.0
 PLACE_K = 25  # neighbours whose median position starts a placed point
-PROJECT_ROWS = 16_384
+PROJECT_ROWS = 8192  # 128 MB of patches
 
 
 @dataclass
@@ -75,13 +75,18 @@ def first_map_points(
     return np.sort(np.concatenate(chosen))
 
 
-def _project(pca: PCA, features: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """`pca` of `features[rows]`, PROJECT_ROWS at a time (no copy of all those rows at once)."""
-    parts = [
-        pca.transform(features[rows[start : start + PROJECT_ROWS]]).astype(np.float32)
-        for start in range(0, len(rows), PROJECT_ROWS)
-    ]
-    return np.concatenate(parts)
+def _project(
+    pca: PCA, features: Any, rows: np.ndarray, control: Control
+) -> Generator[Event, None, np.ndarray]:
+    """`pca` of `features[rows]`, PROJECT_ROWS at a time (read, if `features` reads, and
+    never all of those rows' full features at once)."""
+    parts = []
+    for start in range(0, len(rows), PROJECT_ROWS):
+        control.check()
+        parts.append(pca.transform(features[rows[start : start + PROJECT_ROWS]]))
+        done = min(start + PROJECT_ROWS, len(rows))
+        yield Progress(done, len(rows), "t-SNE: reading the points to place", "points")
+    return np.concatenate(parts).astype(np.float32)
 
 
 def _chunks(total: int, size: int) -> Iterator[int]:
@@ -91,16 +96,18 @@ def _chunks(total: int, size: int) -> Iterator[int]:
 
 
 def embed(
-    real: np.ndarray,
+    real: Any,
     first: np.ndarray,
     added: np.ndarray,
     options: TsneOptions,
     control: Control | None = None,
 ) -> Generator[Event, None, Embedding]:
-    """`real`: N x D features; `first`: the indices of `real` optimised together in the first
-    map; `added`: M x D features placed into the map after the real ones. Yields Progress (in
-    iterations) and EmbeddingFrame after every `options.chunk` iterations; honours `control`'s
-    pause and stop between chunks. Returns the (N + M) x 2 map."""
+    """`real`: the N real points' features, an N x D array or anything with `len()` that gives
+    rows as `real[indices]` (the workspace's patches, read when needed: the first map needs
+    only its own); `first`: the indices of `real` optimised together in the first map;
+    `added`: M x D features placed into the map after the real ones. Yields Progress and
+    EmbeddingFrame after every `options.chunk` iterations; honours `control`'s pause and stop
+    between chunks. Returns the (N + M) x 2 map."""
     from openTSNE import TSNE
     from openTSNE.affinity import PerplexityBasedNN
     from sklearn.decomposition import PCA
@@ -125,8 +132,9 @@ def embed(
         yield EmbeddingFrame(coords.copy(), done, stage)
 
     # PCA fitted on the first map's points (a sample of all), then applied to the others
-    pca = PCA(min(PCA_DIMS, len(first), real.shape[1]), random_state=options.seed)
-    x_first = pca.fit_transform(real[first]).astype(np.float32)
+    x_first = real[first]
+    pca = PCA(min(PCA_DIMS, *x_first.shape), random_state=options.seed)
+    x_first = pca.fit_transform(x_first).astype(np.float32)
     timings["pca_s"] = time.perf_counter() - t0
     # openTSNE asks for perplexity < N / 3 (it warns and lowers it otherwise)
     perplexity = min(options.perplexity, (len(first) - 1) / 3)
@@ -160,8 +168,9 @@ def embed(
             continue
         control.check()
         started = time.perf_counter()
+        projected = yield from _project(pca, features, source_rows, control)
         partial = emb.prepare_partial(
-            _project(pca, features, source_rows),
+            projected,
             k=min(PLACE_K, len(first)),
             perplexity=min(PLACE_PERPLEXITY, (len(first) - 1) / 3),
         )
