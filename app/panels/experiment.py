@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -50,6 +51,7 @@ class ExperimentPanel(Panel):
         # the running study's cells by (mode, k, fold), as they finish
         self._cells: dict[tuple[str, int, int], CellResult] = {}
         self._shown: StudyResult | None = None  # the study whose results are shown
+        self._listed = False  # whether the studies list shows the running study yet
 
         self.form = SettingsForm(StudyOptions, groups=("Study", "Classifier", "Generator"))
         self.form.set_value(StudyOptions())
@@ -63,6 +65,8 @@ class ExperimentPanel(Panel):
         self.status.setObjectName("experimentStatus")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # its lines are never cut: the form above scrolls instead
+        self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.reason_label = QLabel()  # why Run is disabled
         self.reason_label.setWordWrap(True)
         self.reason_label.setStyleSheet("color: #c0392b;")
@@ -156,6 +160,7 @@ class ExperimentPanel(Panel):
         self.progress.setVisible(running)
         reason = "Open a workspace first." if ws is None else self.form.problem_text()
         self.reason_label.setText("" if running else reason)
+        self.reason_label.setVisible(bool(self.reason_label.text()))
         study = self.studies.selected()
         resumable = study is not None and study["status"] in RESUMABLE
         self.resume_button.setEnabled(ws is not None and not running and resumable)
@@ -205,6 +210,7 @@ class ExperimentPanel(Panel):
         kept = load_study(ws, resume).results if resume else ()
         self._shown = None
         self._cells = {(c.mode, c.k, c.fold): c for c in kept}
+        self._listed = False
         self._show_cells()
         self.progress.setRange(0, 0)
         self.status.setText("Starting (loading torch and the patches)…")
@@ -228,6 +234,9 @@ class ExperimentPanel(Panel):
     # ---------------------------------------------------------------- events
     def _on_event(self, ev: Event) -> None:
         stopping = self._task is None or self._task.control.stop_requested
+        if not self._listed:  # the study's record is written before its first event
+            self.studies.refresh(self.workspace)
+            self._listed = any(s["status"] == "running" for s in self.studies.studies)
         if isinstance(ev, Progress) and ev.unit == "cells":
             self.progress.setRange(0, ev.total)
             self.progress.setValue(ev.done)
