@@ -109,6 +109,12 @@ def map_samples(
     lesion_type = np.array([r[2] for r in rows])
     image_id = np.array([r[3] for r in rows], np.int64)
     first = first_map_points(is_lesion, lesion_type, image_id, options)
+    if len(first) < 2:
+        raise InputError(
+            f"the t-SNE's first map would hold {len(first)} patches: raise its setting "
+            "'Normal patches in the first map'",
+            ws.root,
+        )
     yield Log(
         f"t-SNE of {int(is_lesion.sum()):,} lesions, {int((~is_lesion).sum()):,} normal "
         f"patches and {len(fake):,} synthetic lesions; the first map holds {len(first):,} of "
