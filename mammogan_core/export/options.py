@@ -10,6 +10,7 @@ from ..errors import InputError
 from ..settings import DEFAULT, check, fields_of, setting, to_dict
 from ..training import PRESETS  # torch-free; model presets share these names
 from ..training.config import device_setting
+from ..training.generate_options import check_checkpoint, checkpoint_setting
 
 FORMATS = ("imagefolder", "npz", "hdf5", "dicom")
 SPLITS = ("train", "val", "test")
@@ -82,13 +83,7 @@ class ExportSettings:
         none=DEFAULT,
         group=_SYNTH,
     )
-    checkpoint: str = setting(
-        "best",
-        label="Checkpoint",
-        help="the run's checkpoint: best (best.pt, else the last), last or a step number",
-        group=_SYNTH,
-        advanced=True,
-    )
+    checkpoint: str = checkpoint_setting(_SYNTH, advanced=True)
     weights: str | None = setting(
         None,
         label="Weights file",
@@ -113,6 +108,7 @@ class ExportSettings:
 
     def __post_init__(self) -> None:
         check(self)
+        check_checkpoint(self)
         if self.weights and self.run:
             raise InputError(
                 f"{_FIELDS['weights'].describe()}: give a run or a weights file, not both"

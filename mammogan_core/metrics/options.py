@@ -9,7 +9,7 @@ from typing import Any
 from ..errors import InputError
 from ..settings import check, fields_of, setting
 from ..training.config import device_setting
-from ..training.generate_options import CHECKPOINTS
+from ..training.generate_options import check_checkpoint, checkpoint_setting
 
 _SOURCE, _MEASURE = "Source", "Measurement"
 DEFAULT_SAMPLES = 2000  # the seed's FID sample count
@@ -43,14 +43,7 @@ class EvaluateOptions:
     run: str = setting(
         "", label="Training run", help="a training run of the workspace", group=_SOURCE
     )
-    checkpoint: str = setting(
-        "best",
-        label="Checkpoint",
-        help="best, last or a step number",
-        choices=CHECKPOINTS,
-        free_text=True,
-        group=_SOURCE,
-    )
+    checkpoint: str = checkpoint_setting(_SOURCE)
     n: int = setting(
         DEFAULT_SAMPLES,
         label="Synthetic samples",
@@ -72,8 +65,7 @@ class EvaluateOptions:
 
     def __post_init__(self) -> None:
         check(self)
-        if self.checkpoint not in CHECKPOINTS and not self.checkpoint.isdigit():
-            raise InputError(f"{_FIELDS['checkpoint'].describe()}: best, last or a step number")
+        check_checkpoint(self)
 
     def require_run(self) -> None:
         if not self.run:

@@ -9,6 +9,7 @@ from ..errors import InputError
 from ..preprocess.split import SPLITS
 from ..settings import ALL, DEFAULT, check, setting
 from ..training.config import device_setting
+from ..training.generate_options import check_checkpoint, checkpoint_setting
 
 _WHAT, _SYNTH, _READING = "Images", "Synthetic lesions", "Reading"
 
@@ -85,13 +86,7 @@ class ReviewSetOptions:
         none=DEFAULT,
         group=_SYNTH,
     )
-    checkpoint: str = setting(
-        "best",
-        label="Checkpoint",
-        help="the run's checkpoint: best (best.pt, else the last), last or a step number",
-        group=_SYNTH,
-        advanced=True,
-    )
+    checkpoint: str = checkpoint_setting(_SYNTH, advanced=True)
     device: str = device_setting(_SYNTH)
     zoom: int = setting(
         4, label="Zoom", help="the readers' starting zoom", lo=1, hi=8, unit="x", group=_READING
@@ -105,6 +100,7 @@ class ReviewSetOptions:
 
     def __post_init__(self) -> None:
         check(self)
+        check_checkpoint(self)
         if self.repeat > self.real + self.synthetic:
             raise InputError(
                 f"Repeated images (--repeat): at most the {self.real + self.synthetic} images "

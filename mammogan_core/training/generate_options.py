@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from ..settings import check, fields_of, setting
@@ -12,6 +13,26 @@ from .config import DEFAULT_PRESET, PRESETS, device_setting
 
 CHECKPOINTS = ("best", "last")  # or a step number
 _SOURCE, _OUTPUT = "Generator", "Output"
+
+
+def checkpoint_setting(group: str, advanced: bool = False) -> Any:
+    """Which checkpoint of a run a command draws from (generate, evaluate, export, review)."""
+    return setting(
+        "best",
+        label="Checkpoint",
+        help="the run's checkpoint: best (best.pt, else the last), last or a step number",
+        choices=CHECKPOINTS,
+        free_text=True,
+        group=group,
+        advanced=advanced,
+    )
+
+
+def check_checkpoint(options: Any) -> None:
+    """`options.checkpoint` is best, last or a step number."""
+    if options.checkpoint not in CHECKPOINTS and not str(options.checkpoint).isdigit():
+        label = fields_of(type(options))["checkpoint"].describe()
+        raise InputError(f"{label}: best, last or a step number, not {options.checkpoint!r}")
 
 
 @dataclass(frozen=True)
@@ -27,14 +48,7 @@ class GenerateOptions:
         path="file",
         group=_SOURCE,
     )
-    checkpoint: str = setting(
-        "best",
-        label="Checkpoint",
-        help="with a run: best, last or a step number",
-        choices=CHECKPOINTS,
-        free_text=True,
-        group=_SOURCE,
-    )
+    checkpoint: str = checkpoint_setting(_SOURCE)
     preset: str = setting(
         DEFAULT_PRESET,
         label="Architecture",
@@ -60,8 +74,7 @@ class GenerateOptions:
             raise InputError(
                 f"{_FIELDS['weights'].describe()}: give a weights file or --run, not both"
             )
-        if self.checkpoint not in CHECKPOINTS and not self.checkpoint.isdigit():
-            raise InputError(f"{_FIELDS['checkpoint'].describe()}: best, last or a step number")
+        check_checkpoint(self)
 
     @property
     def out_path(self) -> Path:
