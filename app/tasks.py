@@ -17,6 +17,17 @@ from mammogan_core.events import Event, ItemError, Log, Progress, Result
 from .workers import OperationFactory, Task
 
 
+def show_progress(bar: QProgressBar, ev: Progress, message: bool = False) -> None:
+    """A Progress event on a bar (left as it is while the total is unknown); `message`: put the
+    event's message before the count."""
+    if ev.total <= 0:
+        return
+    bar.setRange(0, ev.total)
+    bar.setValue(min(ev.done, ev.total))
+    count = f"%v / %m {ev.unit}"
+    bar.setFormat(f"{ev.message}: {count}" if message and ev.message else count)
+
+
 def show_pause_state(button: QAbstractButton, paused: bool) -> None:
     """A checkable Pause/Resume button showing a task's state without toggling it again."""
     button.blockSignals(True)
@@ -116,10 +127,7 @@ class TaskIndicator(QWidget):
 
     def _on_event(self, ev: Event) -> None:
         if isinstance(ev, Progress):
-            if ev.total > 0:
-                self.bar.setRange(0, ev.total)
-                self.bar.setValue(min(ev.done, ev.total))
-                self.bar.setFormat(f"%v / %m {ev.unit}")
+            show_progress(self.bar, ev)
             if ev.message:
                 self.label.setText(f"{self._task.name if self._task else ''}: {ev.message}")
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from mammogan_core.export.preview import tile
+from mammogan_core.workspace import PATCH_SIZE
 
 from ..training_view.images import ImageLabel
 from .selection_box import TOOLS, SelectingViewBox, inside_polygon
@@ -112,10 +113,12 @@ class TsneScatter(QWidget):
         self.info = QLabel("No map yet")
         self.info.setWordWrap(True)
 
-        self.hover_image = ImageLabel("Hover over a point to see its patch", min_side=128)
+        self.hover_image = ImageLabel("Hover over a point to see its patch", min_side=PATCH_SIZE)
         self.hover_caption = QLabel("")
         self.hover_caption.setWordWrap(True)
-        self.selection_grid = ImageLabel("Select points (Box or Lasso) to see their patches", 128)
+        self.selection_grid = ImageLabel(
+            "Select points (Box or Lasso) to see their patches", min_side=PATCH_SIZE
+        )
         self.selection_caption = QLabel("")
         self.selection_caption.setWordWrap(True)
         side = QWidget()

@@ -27,6 +27,7 @@ from mammogan_core.workspace import Workspace
 
 from ..context import AppContext
 from ..forms import SettingsForm
+from ..tasks import show_progress
 from ..workers import Task
 from .tsne_scatter import TsneScatter
 
@@ -153,10 +154,8 @@ class TsneTab(QWidget):
             else:
                 self.scatter.set_coords(ev.coords)
             self._frames += 1
-        elif isinstance(ev, Progress) and ev.total > 0:
-            self.progress.setRange(0, ev.total)
-            self.progress.setValue(min(ev.done, ev.total))
-            self.progress.setFormat(f"{ev.message}: %v / %m" if ev.message else "%v / %m")
+        elif isinstance(ev, Progress):
+            show_progress(self.progress, ev, message=True)
 
     def _finished(self, result: object) -> None:
         """`result`: a TsneResult, or {"stopped": True}."""

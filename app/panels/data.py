@@ -35,6 +35,7 @@ from mammogan_core.importing.results import ImportResult
 from .. import dialogs
 from ..context import AppContext
 from ..forms import SettingsForm
+from ..tasks import show_progress
 from .base import Panel
 from .data_overview import DatasetOverview
 
@@ -283,10 +284,8 @@ class DataPanel(Panel):
         self.workspace_changed()  # disables the buttons while the task runs
 
     def _on_event(self, ev: Event) -> None:
-        if isinstance(ev, Progress) and ev.total > 0:
-            self.progress.setRange(0, ev.total)
-            self.progress.setValue(min(ev.done, ev.total))
-            self.progress.setFormat(f"%v / %m {ev.unit}")
+        if isinstance(ev, Progress):
+            show_progress(self.progress, ev)
         elif isinstance(ev, ItemError) and self.summary_label.text().startswith("Extract"):
             self._add_issue("extraction error", ev.path, ev.reason)
 

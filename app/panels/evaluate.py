@@ -40,6 +40,7 @@ from ..evaluate_view.run_picker import RunPicker
 from ..evaluate_view.sample_grids import SampleComparison
 from ..evaluate_view.tsne_tab import TsneTab
 from ..forms import SettingsForm
+from ..tasks import show_progress
 from ..workers import Task
 from .base import Panel
 
@@ -197,10 +198,8 @@ class EvaluatePanel(Panel):
             self.status.setText("Stopping the evaluation…")
 
     def _on_event(self, ev: Event) -> None:
-        if isinstance(ev, Progress) and ev.total > 0:
-            self.progress.setRange(0, ev.total)
-            self.progress.setValue(min(ev.done, ev.total))
-            self.progress.setFormat(f"{ev.message}: %v / %m {ev.unit}" if ev.message else "%v / %m")
+        if isinstance(ev, Progress):
+            show_progress(self.progress, ev, message=True)
 
     def _show_result(self, result: MetricsResult | dict) -> None:
         if not isinstance(result, MetricsResult):

@@ -32,6 +32,7 @@ from mammogan_core.export.preview import ExportPreview, preview_export
 
 from ..context import AppContext
 from ..forms import SettingsForm
+from ..tasks import show_progress
 from ..training_view.images import ImageLabel
 from ..workers import Task
 from .base import Panel
@@ -231,10 +232,8 @@ class ExportPanel(Panel):
             self.status.setText("Stopping the export…")
 
     def _on_export_event(self, ev: Event) -> None:
-        if isinstance(ev, Progress) and ev.total > 0:
-            self.progress.setRange(0, ev.total)
-            self.progress.setValue(ev.done)
-            self.progress.setFormat(f"%v / %m {ev.unit}")
+        if isinstance(ev, Progress):
+            show_progress(self.progress, ev)
 
     def _show_result(self, result: ExportResult | dict) -> None:
         if not isinstance(result, ExportResult) or result.status == "stopped":

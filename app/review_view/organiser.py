@@ -45,6 +45,7 @@ from mammogan_core.workspace import Workspace
 from .. import dialogs
 from ..context import AppContext
 from ..forms import SettingsForm
+from ..tasks import show_progress
 from ..workers import Task
 from .report_view import ReportView
 
@@ -297,9 +298,8 @@ class Organiser(QWidget):
         self._set_busy(True)
 
     def _on_create_event(self, ev: Event) -> None:
-        if isinstance(ev, Progress) and ev.total > 0:
-            self.progress.setRange(0, ev.total)
-            self.progress.setValue(ev.done)
+        if isinstance(ev, Progress):
+            show_progress(self.progress, ev)
 
     def _created(self, result: ReviewSetResult | dict) -> None:
         if not isinstance(result, ReviewSetResult):

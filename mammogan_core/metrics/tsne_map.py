@@ -19,7 +19,7 @@ import numpy as np
 
 from ..atomic import atomic_write_text
 from ..errors import InputError
-from ..workspace import PatchStore, Workspace
+from ..workspace import PATCH_SIZE, PatchStore, Workspace
 
 KINDS = ("real_lesion", "synthetic_lesion", "normal")
 MAP_FILES = ("map.npz", "synthetic.npy", "map.json")
@@ -41,9 +41,9 @@ class TsneMap:
         return len(self.coords)
 
     def images(self, indices: np.ndarray | list[int]) -> np.ndarray:
-        """k x 128 x 128 float32 in [0, 1] for display, in the order of `indices`."""
+        """k x PATCH_SIZE x PATCH_SIZE float32 in [0, 1] for display, in the order of `indices`."""
         idx = np.asarray(indices, dtype=np.int64).reshape(-1)
-        out = np.empty((len(idx), 128, 128), np.float32)
+        out = np.empty((len(idx), PATCH_SIZE, PATCH_SIZE), np.float32)
         synthetic = self.patch_id[idx] < 0
         if synthetic.any():
             # a synthetic point's row in `synthetic`: its rank among the map's synthetic points
@@ -55,7 +55,7 @@ class TsneMap:
                 raise InputError("the map's real patches need its workspace", self.folder)
             rows = self.store_index[idx[~synthetic]]
             order = np.argsort(rows)  # memory maps read fastest in file order
-            pixels = np.empty((len(rows), 128, 128), np.uint8)
+            pixels = np.empty((len(rows), PATCH_SIZE, PATCH_SIZE), np.uint8)
             pixels[order] = self.store.read(rows[order])
             out[~synthetic] = pixels
         return out / 255.0
