@@ -31,7 +31,8 @@ def checkpoint_setting(group: str, advanced: bool = False) -> Any:
 def check_checkpoint(options: Any) -> None:
     """`options.checkpoint` is best, last or a step number."""
     if options.checkpoint not in CHECKPOINTS and not str(options.checkpoint).isdigit():
-        label = fields_of(type(options))["checkpoint"].describe()
+        field = next(sf for sf in fields_of(type(options)) if sf.name == "checkpoint")
+        label = field.describe()
         raise InputError(f"{label}: best, last or a step number, not {options.checkpoint!r}")
 
 
