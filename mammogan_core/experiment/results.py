@@ -178,3 +178,18 @@ def compare(cells: Iterable[CellResult]) -> list[Comparison]:
                 mean, _sd, ci = mean_interval(diffs)
                 out.append(Comparison(mode, baseline, k, len(folds), mean, ci, tuple(diffs)))
     return out
+
+
+def threshold_note(cells: Sequence[CellResult]) -> str | None:
+    """A warning when no cell's classifier calls any test patch a lesion although it ranks
+    lesions above normal tissue: F1 at the seed's 0.5 threshold then says nothing of the modes
+    (typical of a few real lesions among ten times as many normals; AP and AUC still compare)."""
+    aucs = [c.auc for c in cells if c.auc is not None]
+    if not cells or any(c.f1 > 0 for c in cells) or not aucs or _mean(aucs) <= 0.5:
+        return None
+    return (
+        f"no classifier called a test patch a lesion at the 0.5 threshold (F1 0 in all "
+        f"{len(cells)} cells) although they rank lesions first (mean AUC {_mean(aucs):.2f}): "
+        "too few real lesions or classifier epochs for F1; compare the modes by AP and AUC, "
+        "or give the study more lesions (larger k) or more classifier epochs"
+    )

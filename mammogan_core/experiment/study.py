@@ -28,6 +28,7 @@ from ..workspace import Workspace
 from ..workspace.catalogue import utc_now
 from . import store
 from .options import StudyOptions
+from .results import threshold_note
 
 
 def run_study(
@@ -118,7 +119,11 @@ class _Study:
         except BaseException:
             self._finish("failed")
             raise
-        yield Finished(self._finish(status))
+        result = self._finish(status)
+        note = threshold_note(result.results)
+        if note:
+            yield Log(note, "warning")
+        yield Finished(result)
 
     # ------------------------------------------------------------------ record
     def _new_record(self, data: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from mammogan_core.events import CellFinished, Progress
 from mammogan_core.experiment.folds import make_folds, patient_patches
 from mammogan_core.experiment.modes import training_set
 from mammogan_core.experiment.options import StudyOptions
-from mammogan_core.experiment.results import CellResult, StudyResult
+from mammogan_core.experiment.results import CellResult, StudyResult, threshold_note
 from mammogan_core.experiment.store import list_studies, load_study
 from mammogan_core.experiment.study import run_study
 from mammogan_core.workspace import Workspace
@@ -249,3 +249,17 @@ def test_the_cli_reads_space_separated_k_and_modes():
     assert options.k == (10, 25, 50) and options.modes == ("ORG", "AugGAN") and options.folds == 4
     with pytest.raises(SystemExit):
         parser.parse_args(["experiment", "--modes", "ORG", "Mixup"])
+
+
+def _cell(f1: float, auc: float | None) -> CellResult:
+    tp = int(f1 > 0)
+    return CellResult("ORG", 4, 0, f1, float(tp), float(tp), None, auc, ((9, 0), (1 - tp, tp)), 0)
+
+
+def test_a_study_whose_classifiers_never_call_a_lesion_says_so() -> None:
+    silent = [_cell(0.0, 0.9), _cell(0.0, 0.8)]
+    note = threshold_note(silent)
+    assert note is not None and "F1 0 in all 2 cells" in note and "AUC 0.85" in note
+    assert threshold_note([*silent, _cell(0.4, 0.9)]) is None  # one cell called lesions
+    assert threshold_note([_cell(0.0, 0.5), _cell(0.0, 0.4)]) is None  # no better than chance
+    assert threshold_note([_cell(0.0, None)]) is None  # one-class test sets: nothing to say
