@@ -127,6 +127,7 @@ def scatter(qtbot):
     qtbot.addWidget(widget)
     widget.resize(900, 560)
     widget.show()
+    qtbot.waitExposed(widget)  # the view's range, hence the mouse's mapping, is laid out
     rng = np.random.default_rng(1)
     coords = rng.normal(size=(300, 2)).astype(np.float32)
     coords[100:200] += 6  # real lesions apart from normal tissue
@@ -173,8 +174,12 @@ def test_the_scatter_shows_points_coloured_by_kind_and_by_lesion_type(scatter):
 
 def test_hover_shows_the_patch_and_selections_show_the_selected_patches(qtbot, scatter):
     target = scatter.coords[150]
-    QTest.mouseMove(scatter.plot.viewport(), _screen_pos(scatter, *target))
-    qtbot.waitUntil(lambda: scatter.hovered is not None)
+
+    def hover() -> bool:  # again until seen: a loaded machine may lay the view out late
+        QTest.mouseMove(scatter.plot.viewport(), _screen_pos(scatter, *target))
+        return scatter.hovered is not None
+
+    qtbot.waitUntil(hover)
     assert (
         scatter.hovered == int(np.argmin(((scatter.coords - target) ** 2).sum(axis=1)))
         and scatter.hover_image.image is not None
