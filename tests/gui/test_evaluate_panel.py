@@ -11,10 +11,12 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from mammogan_core.cli.main import run_cli
 from mammogan_core.metrics.report import MEMORISATION
@@ -151,10 +153,27 @@ def scatter(qtbot):
 
 
 def _screen_pos(widget, x: float, y: float) -> QPoint:
-    from PySide6.QtCore import QPointF
-
     scene = widget.view.mapViewToScene(QPointF(x, y))
     return widget.plot.mapFromScene(scene)
+
+
+def _mouse(viewport, kind: QEvent.Type, pos: QPoint, held: bool) -> None:
+    """A mouse event delivered at once with its buttons, moves spaced as a hand spaces them:
+    pyqtgraph drops a move that comes sooner than 1/mouseRateLimit s after the last one (10 ms
+    by default), so back-to-back QTest moves were lost on a fast or a loaded machine."""
+    if kind == QEvent.Type.MouseMove:
+        QTest.qWait(2 * 1000 // pg.getConfigOption("mouseRateLimit"))
+    left = Qt.MouseButton.LeftButton
+    button = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else left
+    ev = QMouseEvent(
+        kind,
+        QPointF(pos),
+        QPointF(viewport.mapToGlobal(pos)),
+        button,
+        left if held else Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, ev)
 
 
 def test_the_scatter_shows_points_coloured_by_kind_and_by_lesion_type(scatter):
@@ -174,12 +193,9 @@ def test_the_scatter_shows_points_coloured_by_kind_and_by_lesion_type(scatter):
 
 def test_hover_shows_the_patch_and_selections_show_the_selected_patches(qtbot, scatter):
     target = scatter.coords[150]
-
-    def hover() -> bool:  # again until seen: a loaded machine may lay the view out late
-        QTest.mouseMove(scatter.plot.viewport(), _screen_pos(scatter, *target))
-        return scatter.hovered is not None
-
-    qtbot.waitUntil(hover)
+    viewport = scatter.plot.viewport()
+    _mouse(viewport, QEvent.Type.MouseMove, _screen_pos(scatter, *target), held=False)
+    qtbot.waitUntil(lambda: scatter.hovered is not None)
     assert (
         scatter.hovered == int(np.argmin(((scatter.coords - target) ** 2).sum(axis=1)))
         and scatter.hover_image.image is not None
@@ -188,11 +204,10 @@ def test_hover_shows_the_patch_and_selections_show_the_selected_patches(qtbot, s
 
     scatter.set_tool("box")  # drag a box around the synthetic cluster
     lo, hi = scatter.coords[200:].min(axis=0) - 0.1, scatter.coords[200:].max(axis=0) + 0.1
-    viewport = scatter.plot.viewport()
-    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, pos=_screen_pos(scatter, lo[0], hi[1]))
-    QTest.mouseMove(viewport, _screen_pos(scatter, (lo[0] + hi[0]) / 2, lo[1]))
-    QTest.mouseMove(viewport, _screen_pos(scatter, hi[0], lo[1]))
-    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=_screen_pos(scatter, hi[0], lo[1]))
+    _mouse(viewport, QEvent.Type.MouseButtonPress, _screen_pos(scatter, lo[0], hi[1]), held=True)
+    _mouse(viewport, QEvent.Type.MouseMove, _screen_pos(scatter, lo[0] + 0.5, hi[1]), held=True)
+    _mouse(viewport, QEvent.Type.MouseMove, _screen_pos(scatter, hi[0], lo[1]), held=True)
+    _mouse(viewport, QEvent.Type.MouseButtonRelease, _screen_pos(scatter, hi[0], lo[1]), held=False)
     qtbot.waitUntil(lambda: len(scatter.selected) > 0)
     assert set(scatter.selected) == set(range(200, 300))
     assert scatter.selection_grid.image is not None
