@@ -76,7 +76,7 @@ class Extractor:
 
 def random_extractor() -> Extractor:
     net = RandomConvNet()
-    return Extractor(RANDOM_NAME, net.sha256(), net, batch=256)
+    return Extractor(RANDOM_NAME, net.sha256(), net, batch=64)
 
 
 def inception_extractor(path: str) -> Extractor:
