@@ -16,10 +16,10 @@ class MetricPlot(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.evaluations: list[Evaluation] = []
-        self.metric = QComboBox()
+        self.metric_box = QComboBox()
         for name, title in METRICS.items():
-            self.metric.addItem(title, name)
-        self.metric.setCurrentIndex(list(METRICS).index("kid_mean"))
+            self.metric_box.addItem(title, name)
+        self.metric_box.setCurrentIndex(list(METRICS).index("kid_mean"))
         self.axis = QComboBox()
         self.axis.addItems(["step", "epoch"])
         self.plot = pg.PlotWidget(background="w")
@@ -31,7 +31,7 @@ class MetricPlot(QWidget):
         self.legend.setBrush(pg.mkBrush(255, 255, 255, 200))
         row = QHBoxLayout()
         row.addWidget(QLabel("Metric:"))
-        row.addWidget(self.metric)
+        row.addWidget(self.metric_box)
         row.addWidget(QLabel("against"))
         row.addWidget(self.axis)
         row.addStretch(1)
@@ -39,7 +39,7 @@ class MetricPlot(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(row)
         lay.addWidget(self.plot, 1)
-        self.metric.currentIndexChanged.connect(lambda _i: self.redraw())
+        self.metric_box.currentIndexChanged.connect(lambda _i: self.redraw())
         self.axis.currentIndexChanged.connect(lambda _i: self.redraw())
 
     def show_evaluations(self, evaluations: list[Evaluation]) -> None:
@@ -48,7 +48,7 @@ class MetricPlot(QWidget):
 
     def series(self) -> dict[str, list[Evaluation]]:
         """Evaluations with the chosen metric, per line (run and kind), in step order."""
-        name = self.metric.currentData()
+        name = self.metric_box.currentData()
         lines: dict[str, list[Evaluation]] = {}
         for ev in sorted(self.evaluations, key=lambda e: e.step):
             if ev.values.get(name) is not None:
@@ -59,8 +59,8 @@ class MetricPlot(QWidget):
     def redraw(self) -> None:
         self.plot.clear()
         self.legend.clear()
-        name, by_epoch = self.metric.currentData(), self.axis.currentText() == "epoch"
-        self.plot.setLabel("left", self.metric.currentText(), color="#222")
+        name, by_epoch = self.metric_box.currentData(), self.axis.currentText() == "epoch"
+        self.plot.setLabel("left", self.metric_box.currentText(), color="#222")
         self.plot.setLabel("bottom", self.axis.currentText(), color="#222")
         for i, (label, evs) in enumerate(self.series().items()):
             colour = PALETTE[i % len(PALETTE)]
