@@ -3,7 +3,9 @@
     python packaging/readme_screenshots.py ~/MammoGAN/demo resources/readme
 
 Opens the real main window offscreen, shows each panel (and the patch browser tab), waits for
-images to load, and saves PNGs of the whole window.
+images to load, and saves PNGs of the whole window. The Evaluate, Experiment and Review panels
+show what the workspace holds: run `mammogan evaluate --tsne`, a small `mammogan experiment` and
+`mammogan review create` on it first for screenshots with content.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def main(workspace: str, out: str) -> None:
     window.show()
     if not window.open_workspace(workspace):
         sys.exit(f"cannot open {workspace}")
-    for name in ("data", "browse", "train"):
+    for name in ("data", "browse", "train", "evaluate", "experiment", "review", "export"):
         window.show_panel(name)
         settle()
         window.grab().save(str(folder / f"panel_{name}.png"))
