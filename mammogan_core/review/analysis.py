@@ -24,8 +24,9 @@ from .mrmc import (
 
 @dataclass(frozen=True)
 class Measure(Result):
-    """A reader-averaged figure with readers and cases random. `df` None: infinite (every
-    reader had the same value: normal quantiles)."""
+    """A reader-averaged figure with readers and cases random; its 95% interval is clipped to
+    [0, 1]. `df` None with an interval: infinite (every reader had the same value: normal
+    quantiles); `ci` None: no interval (one reader, or no spread at all)."""
 
     estimate: float
     var: float | None
@@ -91,9 +92,16 @@ def _df(df: np.ndarray | float) -> float | None:
 
 
 def _measure(single: Single, i: int) -> Measure:
+    """The interval is clipped to [0, 1], where the figures live. No interval or test without
+    spread (every reader right on every real image, say): nothing to infer the next study from."""
     est, var, df = single.estimate[i], single.var[i], single.df[i]
+    if not var > 0:
+        return Measure(_f(est), _f(var), None, None, None)
     low, high = eq.interval(est, var, df)
-    return Measure(_f(est), _f(var), _df(df), (_f(low), _f(high)), _f(eq.p_two_sided(est, var, df)))
+    return Measure(
+        _f(est), _f(var), _df(df), (max(0.0, _f(low)), min(1.0, _f(high))),
+        _f(eq.p_two_sided(est, var, df)),
+    )  # fmt: skip
 
 
 def _single(theta: np.ndarray, jack: np.ndarray) -> Single | None:
@@ -127,7 +135,11 @@ def analyse(
             p_equiv, pilot = None, (None, None, None)
         else:
             m = _measure(auc, i)
-            p_equiv = _f(eq.p_equivalence(auc.estimate[i], auc.var[i], auc.df[i], margin))
+            p_equiv = (
+                _f(eq.p_equivalence(auc.estimate[i], auc.var[i], auc.df[i], margin))
+                if m.ci is not None
+                else None
+            )
             pilot = (_f(auc.ms_r[i]), _f(auc.cov2[i]), _f(auc.var_error[i]))
         extra = {k: _measure(s, i) for k, s in binary.items() if s is not None}
         out.append(
