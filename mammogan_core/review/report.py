@@ -165,24 +165,29 @@ def _analysed(table: Table | None, margin: float) -> MrmcResult | None:
 
 
 def reading_table(files: list[AnswersFile], key: dict[str, dict[str, str]]) -> Table | None:
-    """The first showings of the images every reader answered as a reading table (one
-    modality; synthetic = positive; the 10-point score and the call), or None with fewer than
-    two images of each class."""
+    """The first showings as a reading table (one modality; synthetic = positive; the 10-point
+    score and the call), or None with fewer than two images of each class. The readers who
+    answered every image, where there are some (a reader halfway through would otherwise
+    shrink everyone's images to theirs); else every reader on the images all answered."""
     first = {f.reader.name: {c.image_id: c for c in _joined(f, key)[0]} for f in files}
     shown = [i for i in sorted(key) if not key[i]["repeat_of"]]
-    common = [i for i in shown if first and all(i in calls for calls in first.values())]
+    done = [r for r, calls in first.items() if len(calls) == len(shown)]
+    readers = done or list(first)
+    common = [i for i in shown if readers and all(i in first[r] for r in readers)]
     truth = np.array([key[i]["truth"] == "synthetic" for i in common], bool)
     if truth.sum() < 2 or (~truth).sum() < 2:
         return None
-    grid = [[first[r][i] for i in common] for r in first]
+    grid = [[first[r][i] for i in common] for r in readers]
     scores = np.array([[[c.score for c in row] for row in grid]], float)
     calls = np.array([[[c.call == "synthetic" for c in row] for row in grid]], bool)
-    left = len(shown) - len(common)
-    warnings = (
-        (f"{left} of {len(shown)} images left out of the MRMC analysis: not answered by every "
-         "reader",) if left else ()
-    )  # fmt: skip
-    return Table(scores, truth, calls, tuple(first), tuple(common), ("",), warnings)
+    warnings = []
+    if len(readers) < len(first):
+        unfinished = ", ".join(r for r in first if r not in readers)
+        warnings.append(f"the MRMC analysis leaves out the readers not finished: {unfinished}")
+    if len(common) < len(shown):
+        warnings.append(f"{len(shown) - len(common)} of {len(shown)} images left out of the "
+                        "MRMC analysis: not answered by every reader")  # fmt: skip
+    return Table(scores, truth, calls, tuple(readers), tuple(common), ("",), tuple(warnings))
 
 
 def readings_csv(table: Table) -> str:

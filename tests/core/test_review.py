@@ -449,3 +449,26 @@ def test_the_key_csv_is_the_truth_of_every_image(study, tmp_path, capsys):
         assert key[named[f"case {case}"]]["truth"] == ("synthetic" if value == "1" else "real")
     code, _ = cli("review", "create", "--workspace", str(ws), "--real", "9", "--synthetic", "2")
     assert code == 2 and "9 real lesions wanted but the workspace has 2" in capsys.readouterr().err
+
+
+def test_the_mrmc_analysis_keeps_finished_readers_and_plans_from_the_set(study, capsys):
+    ws, set_id = study
+    key = key_of(ws, set_id)
+    package = open_package(package_of(ws, set_id))
+    read_all(package, "A", lambda i: (key[i]["truth"], 4))
+    read_all(package, "B", lambda i: ("real", 3))  # a guess: every image alike
+    halfway = ReadingSession.open(package, ReaderInfo("C"))
+    halfway.answer(halfway.current(), "real", 3, seconds=1.0)
+    with Workspace.open(ws) as w:
+        report = review_report(w, set_id)
+    (m,) = report.mrmc.modalities
+    assert report.mrmc.readers == ("A", "B") and m.cases == 4
+    assert m.reader_auc == {"A": 1.0, "B": 0.5}
+    assert any("readers not finished: C" in w for w in report.mrmc.warnings)
+    argv = ["review", "plan", "--workspace", str(ws), "--pilot", set_id, "--readers", "3", "100"]
+    code, plan = cli(*argv, "--images", "40", "400", "--json", capsys=capsys)
+    assert code == 0 and plan["method"] == f"pilot set {set_id}"
+    # readers as far apart as these (AUC 1 and 0.5) need very many of them
+    assert plan["power"][0][0] < 0.05 and plan["power"][1][1] > 0.5
+    code, _ = cli("review", "plan", "--workspace", str(ws), "--pilot", "nope")
+    assert code == 2 and "no review set 'nope'" in capsys.readouterr().err
