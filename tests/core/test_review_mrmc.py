@@ -157,7 +157,7 @@ def test_under_the_null_the_test_rejects_in_5_percent_and_the_pooled_test_does_n
     assert 0.03 <= (p < 0.05).mean() <= 0.07
     right = ((scores[:, 0] >= 6) == truth).sum((1, 2))
     pooled = [binomtest(int(k), 250).pvalue for k in right[:1000]]
-    assert np.mean(np.array(pooled) < 0.05) > 0.12
+    assert np.mean(np.array(pooled) < 0.05) > 0.10  # about 0.15: three times too often
 
 
 def test_a_planted_effect_is_found_and_the_interval_covers_the_truth():
