@@ -279,7 +279,7 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 
 
 _TABLE = (
-    ("reader", 170), ("n", 45), ("accuracy", 70), ("sensitivity", 80), ("specificity", 80),
+    ("reader", 190), ("n", 45), ("accuracy", 70), ("sensitivity", 80), ("specificity", 80),
     ("AUC", 50), ("95% CI", 90), ("p (50%)", 65), ("s real", 55), ("s synth.", 65),
     ("repeats", 60),
 )  # fmt: skip
@@ -290,7 +290,7 @@ def _rows(report: ReviewReport) -> list[tuple[str, ...]]:
     for s in (*report.readers, report.pooled):
         ci = f"{s.auc_ci[0]:.2f}-{s.auc_ci[1]:.2f}" if s.auc_ci else "-"
         rows.append(
-            (s.reader[:24], str(s.n), _fmt(s.accuracy), _fmt(s.sensitivity),
+            (s.reader[:30], str(s.n), _fmt(s.accuracy), _fmt(s.sensitivity),
              _fmt(s.specificity), _fmt(s.auc), ci, _fmt(s.p_value, 3),
              _fmt(s.seconds_real, 1), _fmt(s.seconds_synthetic, 1), _fmt(s.repeat_agreement))
         )  # fmt: skip
@@ -299,8 +299,6 @@ def _rows(report: ReviewReport) -> list[tuple[str, ...]]:
 
 def _notes(report: ReviewReport) -> list[str]:
     lines = [
-        *summary_lines(report.mrmc.to_dict() if report.mrmc else None),
-        "",
         f"Fleiss' kappa (all readers, {report.fleiss_n} images): {_fmt(report.fleiss_kappa)}",
     ]
     lines += [
@@ -316,15 +314,16 @@ def _notes(report: ReviewReport) -> list[str]:
 
 
 def _write_page(report: ReviewReport, folder: Path) -> None:
-    """One page: the table of statistics (synthetic = positive; reading times in seconds;
-    repeats = same call on both showings), the kappas and the grid of the most fooling
-    synthetic images."""
+    """One page: the MRMC figures and the verdict, the table of statistics per reader
+    (synthetic = positive; reading times in seconds; repeats = same call on both showings),
+    the kappas and the grid of the most fooling synthetic images."""
     import torch
     from PIL import Image, ImageDraw
 
     from ..metrics.figures import _save_rgb
     from ..training.data import grid
 
+    head = [*summary_lines(report.mrmc.to_dict() if report.mrmc else None), ""]
     rows, notes = _rows(report), _notes(report)
     shown = [f["image_id"] for f in report.fooled[:FOOLED_SHOWN]]
     tiles = None
@@ -334,7 +333,7 @@ def _write_page(report: ReviewReport, folder: Path) -> None:
         cols = min(len(shown), 8)
         tiles = grid(torch.from_numpy(pixels).unsqueeze(1), cols=cols, tile=96).numpy()
     line = 18
-    text_h = 40 + line * (len(rows) + len(notes) + 1)
+    text_h = 40 + line * (len(head) + len(rows) + len(notes) + 1)
     width = max(40 + sum(w for _, w in _TABLE), 0 if tiles is None else tiles.shape[1] + 40)
     page = Image.new(
         "RGB", (width, text_h + (0 if tiles is None else tiles.shape[0] + 20)), "white"
@@ -342,13 +341,16 @@ def _write_page(report: ReviewReport, folder: Path) -> None:
     draw = ImageDraw.Draw(page)
     draw.text((20, 12), f"Visual Turing test, review set {report.set}: "
               f"{len(report.readers)} reader(s); 'synthetic' is the positive class", fill="black")  # fmt: skip
+    for n, text in enumerate(head):
+        draw.text((20, 40 + line * n), text, fill="black")
+    top = 40 + line * len(head)
     for r, cells in enumerate(rows):
         x = 20
         for cell, (_, w) in zip(cells, _TABLE):
-            draw.text((x, 40 + line * r), cell, fill="black")
+            draw.text((x, top + line * r), cell, fill="black")
             x += w
     for n, note in enumerate(notes):
-        draw.text((20, 40 + line * (len(rows) + 1 + n)), note, fill="black")
+        draw.text((20, top + line * (len(rows) + 1 + n)), note, fill="black")
     if tiles is not None:
         page.paste(Image.fromarray(tiles).convert("RGB"), (20, text_h))
     _save_rgb(Path(report.png), page)
