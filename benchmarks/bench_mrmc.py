@@ -4,9 +4,9 @@ readers x 50 images at AUC 0.5, the size the issue quotes) with its rejection ra
 test, and the pooled binomial test that treats every answer as independent), and for the
 default study-size plan (4 reader counts x 4 image counts, 400 studies each).
 
-    python benchmarks/bench_mrmc.py [--studies 5000] [--json]
+    python benchmarks/bench_mrmc.py [--studies 5000]
 
-Prints one JSON object (--json) or its lines."""
+Prints one JSON object."""
 
 from __future__ import annotations
 
@@ -30,7 +30,6 @@ VANDYKE = Path(__file__).resolve().parents[1] / "tests" / "core" / "data" / "van
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--studies", type=int, default=5000)
-    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     from scipy.stats import binom
 
@@ -65,11 +64,7 @@ def main() -> None:
         for r, row in zip(plan.readers, plan.power)
     }
     out["plan_smallest"] = plan.smallest
-    if args.json:
-        print(json.dumps(out))
-    else:
-        for key, value in out.items():
-            print(f"{key}: {value}")
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

@@ -132,6 +132,18 @@ def _fooled_tile(package: ReviewPackage, entry: dict) -> QWidget:
     return cell
 
 
+def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
+    """A read-only table as tall as its rows, without row numbers."""
+    table = QTableWidget(0, len(columns))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(columns)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+    table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+    return table
+
+
 class ReportView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,26 +152,14 @@ class ReportView(QWidget):
         self.verdict = QLabel()
         self.verdict.setObjectName("reviewVerdict")
         self.verdict.setWordWrap(True)
-        self.mrmc = QTableWidget(0, len(MRMC_COLUMNS))
-        self.mrmc.setObjectName("reviewMrmc")
-        self.mrmc.setHorizontalHeaderLabels(MRMC_COLUMNS)
-        self.mrmc.verticalHeader().setVisible(False)
-        self.mrmc.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.mrmc.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        self.mrmc.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        self.mrmc = _table(MRMC_COLUMNS, "reviewMrmc")
         self.mrmc.setToolTip(
             "Obuchowski-Rockette analysis with Hillis' degrees of freedom (jackknife over "
             "images): the interval holds for other readers reading other images. AUC from the "
             "call and confidence; accuracy, sensitivity (synthetic called synthetic) and "
             "specificity (real called real) from the calls"
         )
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("reviewReport")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        self.table = _table(COLUMNS, "reviewReport")
         self.table.setToolTip(
             "Each reader on their own (for these readers only): exact 95% intervals on the "
             "proportions, a bootstrap one on the AUC. Sensitivity: synthetic images called "
