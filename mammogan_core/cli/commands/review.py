@@ -239,7 +239,8 @@ def format_text(summary: dict[str, Any]) -> str:
         lines.append(f"  Fleiss' kappa={_num(summary['fleiss_kappa'])}; fooled most readers: "
                      f"{len(summary['fooled'])} synthetic image(s)")  # fmt: skip
         lines += [f"  warning: {w}" for w in summary["warnings"]]
-        lines.append(f"report: {summary['png']}, {summary['csv']}, {summary['mrmc_json']}")
+        files = (summary["png"], summary["csv"], summary["mrmc_json"])
+        lines.append(f"report: {', '.join(f for f in files if f)}")
         return "\n".join(lines) + "\n"
     flat = {k: v for k, v in summary.items() if not isinstance(v, (list, dict)) and k != "seconds"}
     return "review: " + ", ".join(f"{k}={v}" for k, v in flat.items()) + "\n"
