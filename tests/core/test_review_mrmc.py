@@ -289,3 +289,19 @@ def test_the_imrmc_text_has_its_header_truth_rows_and_scores():
     )
     first = data[114]
     assert first[:3] == ["1", "1", "1"] and float(first[3]) == t.scores[0, 0, 0]
+
+
+def test_readers_alike_use_normal_quantiles_and_the_cli_names_a_missing_table(tmp_path, capsys):
+    rng = np.random.default_rng(2)
+    truth = np.arange(30) < 15
+    one = rng.integers(1, 11, 30).astype(float) + 2 * truth
+    scores = np.stack([one, one])[None]  # two readers, the same scores: MS(R) = 0
+    (m,) = analyse(scores, truth, ("A", "B"), ("",)).modalities
+    assert m.df is None and m.ci is not None  # Hillis df infinite: the normal interval
+    half = 1.959964 * np.sqrt(m.var)
+    assert m.ci == pytest.approx((m.auc - half, m.auc + half), abs=1e-6)
+    missing = tmp_path / "none.csv"
+    assert run_cli(["review", "mrmc", str(missing)]).exit_code == 2
+    assert str(missing) in capsys.readouterr().err
+    assert run_cli(["review", "mrmc", str(VANDYKE), "--margin", "0.7"]).exit_code == 2
+    assert "--margin must be between 0 and 0.5" in capsys.readouterr().err
