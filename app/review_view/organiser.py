@@ -243,6 +243,7 @@ class Organiser(QWidget):
     def _selection_changed(self) -> None:
         for b in self.set_buttons:
             b.setEnabled(self.selected_set() is not None)
+        self.planner.set_selected(self.selected_set())
         self.update_report()
 
     # ---------------------------------------------------------------- report

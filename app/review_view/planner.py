@@ -5,6 +5,7 @@ and images with the smallest design that reaches the power wanted."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -49,6 +50,13 @@ class Planner(QWidget):
             "The power of the equivalence test for each number of readers and images: "
             "simulated from the Roe-Metz model, or from a pilot set's readers"
         )
+        self.pilot_button = QPushButton("Pilot: the selected set")
+        self.pilot_button.setToolTip(
+            "Plan from the readers of the set selected on the right (their variance between "
+            "readers and images) instead of the simulation's assumed one"
+        )
+        self.pilot_button.setEnabled(False)
+        self._selected: str | None = None
         self.table = QTableWidget(0, 0)
         self.table.setObjectName("reviewPlan")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -62,11 +70,23 @@ class Planner(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(QLabel("<b>How many readers and images?</b> (before creating a set)"))
         lay.addWidget(self.form)
+        lay.addWidget(self.pilot_button)
         lay.addWidget(self.button)
         lay.addWidget(self.table)
         lay.addWidget(self.result)
         lay.addStretch(1)
         self.button.clicked.connect(self.start)
+        self.pilot_button.clicked.connect(self._use_selected)
+
+    def set_selected(self, set_id: str | None) -> None:
+        """The organiser's selected set, offered as the pilot."""
+        self._selected = set_id
+        self.pilot_button.setEnabled(set_id is not None)
+
+    def _use_selected(self) -> None:
+        options = self.form.value()
+        if options is not None and self._selected is not None:
+            self.form.set_value(replace(options, pilot=self._selected))
 
     def start(self) -> None:
         options = self.form.value()

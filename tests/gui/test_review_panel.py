@@ -308,6 +308,14 @@ def test_the_organiser_makes_a_set_reads_it_imports_answers_and_sees_the_report(
     report = organiser.report_view.report
     assert [f["image_id"] for f in report.fooled] == [fooling]  # it fooled both readers...
     assert organiser.report_view.fooled_grid.count() == 1  # ...shown with its caption
+    planner = organiser.planner  # these readers as the pilot of the next study's size
+    QTest.mouseClick(planner.pilot_button, Qt.MouseButton.LeftButton)
+    assert planner.form.value().pilot == info.set
+    QTest.mouseClick(planner.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: planner.plan is not None and planner.button.isEnabled(),
+                    timeout=TIMEOUT)  # fmt: skip
+    assert planner.plan.method == f"pilot set {info.set}"
+    assert f"pilot set {info.set}" in planner.result.text()
     QTest.mouseClick(organiser.import_button, Qt.MouseButton.LeftButton)
     title, message, _ = dialogs_log["errors"][-1]
     assert title == "Answers not imported" and "duplicate" in message
