@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +33,7 @@ from mammogan_core.review.answers import answers_files, import_answers
 from mammogan_core.review.options import ReviewSetOptions
 from mammogan_core.review.package import export_package, open_package
 from mammogan_core.review.reading import ReaderInfo
-from mammogan_core.review.report import ReviewReport, review_report
+from mammogan_core.review.report import ReviewReport, review_report, write_imrmc
 from mammogan_core.review.sets import (
     ReviewSetInfo,
     ReviewSetResult,
@@ -47,6 +48,7 @@ from ..context import AppContext
 from ..forms import SettingsForm
 from ..tasks import show_progress
 from ..workers import Task
+from .planner import Planner
 from .report_view import ReportView
 
 COLUMNS = ("Set", "Title", "Created", "Real", "Synthetic", "Repeats", "Readers")
@@ -66,6 +68,14 @@ def _readers(ws: Workspace, info: ReviewSetInfo) -> tuple[str, int]:
 def _report(ws: Workspace, set_id: str) -> Iterator[Event]:
     """The report as a one-event operation, so that it is computed off the GUI thread."""
     yield Finished(review_report(ws, set_id))
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidget(widget)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    return scroll
 
 
 class Organiser(QWidget):
@@ -90,18 +100,20 @@ class Organiser(QWidget):
         self.progress = QProgressBar()
         self.create_status = QLabel()
         self.create_status.setWordWrap(True)
-        left = QWidget()
-        column = QVBoxLayout(left)
+        page = QWidget()
+        column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 6, 0)
-        column.addWidget(QLabel("<b>New review set</b>"))
-        scroll = QScrollArea()
-        scroll.setWidget(self.form)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        column.addWidget(scroll, 1)
+        heading = QLabel("<b>New review set</b> (how many images and readers: see Study size)")
+        heading.setWordWrap(True)
+        column.addWidget(heading)
+        column.addWidget(_scrolled(self.form), 1)
         column.addWidget(self.create_button)
         column.addWidget(self.progress)
         column.addWidget(self.create_status)
+        self.planner = Planner(ctx)
+        self.tabs = left = QTabWidget()
+        left.addTab(page, "New set")
+        left.addTab(_scrolled(self.planner), "Study size")
         left.setMinimumWidth(360)
 
         self.table = QTableWidget(0, len(COLUMNS))
@@ -123,7 +135,10 @@ class Organiser(QWidget):
             "image_id,call,confidence[,seconds]"
         )
         self.key_button = QPushButton("Export key…")
-        self.key_button.setToolTip("CSV image_id,truth,source: which image is real or synthetic")
+        self.key_button.setToolTip(
+            "CSV image_id,truth,source: which image is real or synthetic; or (.imrmc) the "
+            "readers' scores with the truth, for FDA's iMRMC or RJafroc"
+        )
         self.set_buttons = (
             self.read_button,
             self.export_button,
@@ -228,6 +243,7 @@ class Organiser(QWidget):
     def _selection_changed(self) -> None:
         for b in self.set_buttons:
             b.setEnabled(self.selected_set() is not None)
+        self.planner.set_selected(self.selected_set())
         self.update_report()
 
     # ---------------------------------------------------------------- report
@@ -375,12 +391,16 @@ class Organiser(QWidget):
         if info is None or ws is None:
             return
         path, _filter = QFileDialog.getSaveFileName(
-            self, "Export the key", str(Path.home() / f"review-{info.set}-key.csv"), "CSV (*.csv)"
-        )
+            self, "Export the key", str(Path.home() / f"review-{info.set}-key.csv"),
+            "CSV (*.csv);;iMRMC input: readers' scores and truth (*.imrmc)",
+        )  # fmt: skip
         if not path:
             return
         try:
-            write_key_csv(ws, info.set, path)
+            if path.lower().endswith(".imrmc"):
+                write_imrmc(ws, info.set, path)
+            else:
+                write_key_csv(ws, info.set, path)
         except (MammoganError, OSError) as exc:
             dialogs.show_error(self, "Key not exported", str(exc))
             return

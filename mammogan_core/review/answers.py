@@ -28,6 +28,7 @@ from .sets import read_key
 
 IMPORTED = "answers"
 CSV_COLUMNS = ("image_id", "call", "confidence", "seconds")
+KEYS = {"r": "real", "s": "synthetic"}  # the reader's own keys, as on the reading screen
 
 
 @dataclass(frozen=True)
@@ -165,8 +166,9 @@ def _transcribed(ws: Workspace, path: Path, reader: ReaderInfo, set_id: str | No
 
 
 def read_transcribed_csv(path: Path) -> list[Answer]:
-    """Answers of a CSV with the header image_id,call,confidence[,seconds]; InputError naming the
-    file and line of the first bad row, or of an image answered twice."""
+    """Answers of a CSV with the header image_id,call,confidence[,seconds] (the call real or
+    synthetic, or R or S as the reader typed it); InputError naming the file and line of the
+    first bad row, or of an image answered twice."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             rows = list(csv.reader(fh))
@@ -184,7 +186,8 @@ def read_transcribed_csv(path: Path) -> list[Answer]:
             continue
         try:
             cells = [c.strip() for c in row] + [""] * (len(header) - len(row))
-            image_id, call, confidence = cells[0], cells[1].lower(), int(cells[2])
+            image_id, confidence = cells[0], int(cells[2])
+            call = KEYS.get(cells[1].lower(), cells[1].lower())
             seconds = float(cells[3]) if len(header) == 4 and cells[3] else None
             check_answer(image_id, call, confidence, seconds)
         except (ValueError, InputError) as exc:

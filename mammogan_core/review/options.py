@@ -115,3 +115,77 @@ class ReviewSetOptions:
     def display(self) -> dict[str, object]:
         """The package's display defaults."""
         return {"zoom": self.zoom, "window_level": self.window_level}
+
+
+_PLAN = "Study size"
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """How many readers and images the equivalence test needs (`mammogan review plan` and the
+    Review panel's planner)."""
+
+    power: float = setting(
+        0.8,
+        label="Power",
+        help="the chance wanted of showing equivalence when the assumed AUC is the truth",
+        lo=0.05,
+        hi=0.99,
+        group=_PLAN,
+    )
+    auc: float = setting(
+        0.5,
+        label="True AUC",
+        help="the readers' true reader-averaged AUC assumed (0.5: the synthetic lesions are "
+        "indistinguishable)",
+        lo=0.0,
+        hi=1.0,
+        group=_PLAN,
+    )
+    margin: float = setting(
+        0.1,
+        label="Margin",
+        help="equivalence: the AUC shown within 0.5 +/- this margin",
+        lo=0.01,
+        hi=0.49,
+        group=_PLAN,
+    )
+    readers: tuple[int, ...] = setting(
+        (3, 5, 8, 12),
+        label="Readers",
+        help="the reader counts to compare",
+        lo=2,
+        hi=100,
+        spaced=True,
+        group=_PLAN,
+    )
+    images: tuple[int, ...] = setting(
+        (40, 80, 160, 320),
+        label="Images",
+        help="the image counts to compare (half real, half synthetic)",
+        lo=4,
+        hi=5000,
+        spaced=True,
+        group=_PLAN,
+    )
+    pilot: str | None = setting(
+        None,
+        label="Pilot set",
+        help="a review set whose readers' variance components replace the simulation's "
+        "assumed ones (none: Roe-Metz simulation)",
+        none=DEFAULT,
+        group=_PLAN,
+    )
+    studies: int = setting(
+        400,
+        label="Simulated studies",
+        help="per design (more: steadier power figures, slower)",
+        lo=50,
+        hi=20000,
+        group=_PLAN,
+        advanced=True,
+    )
+    seed: int = setting(0, label="Seed", help="of the simulation", group=_PLAN, advanced=True)
+
+    def __post_init__(self) -> None:
+        check(self)

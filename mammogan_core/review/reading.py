@@ -56,7 +56,9 @@ class Answer:
 def check_answer(image_id: str, call: str, confidence: int, seconds: float | None) -> None:
     """InputError for a call, confidence or time outside the scale."""
     if call not in CALLS:
-        raise InputError(f"image {image_id}: the call must be real or synthetic, not {call!r}")
+        raise InputError(
+            f"image {image_id}: the call must be real or synthetic (R or S), not {call!r}"
+        )
     if isinstance(confidence, bool) or confidence not in CONFIDENCES:
         raise InputError(f"image {image_id}: the confidence must be 1 to 5, not {confidence!r}")
     if seconds is not None and not seconds >= 0:

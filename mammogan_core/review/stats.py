@@ -2,9 +2,13 @@
 
 The call and the confidence make one 10-point score (real and certain = 1 ... real and unsure
 = 5, synthetic and unsure = 6 ... synthetic and certain = 10), the scale of the ROC analysis.
-Accuracy is tested against 50% with an exact binomial test (scipy); the AUC's 95% interval is a
-stratified percentile bootstrap (scipy); Cohen's kappa comes from scikit-learn. Fleiss' kappa is
-the short formula of Fleiss (1971) below: statsmodels would be a large dependency for it."""
+Per reader: accuracy, sensitivity and specificity with exact (Clopper-Pearson) intervals, the
+accuracy tested against 50% with an exact binomial test (scipy), the AUC's 95% interval a
+stratified percentile bootstrap (scipy). These hold for that reader only. The pooled row treats
+every answer of every reader as independent, which they are not (the same images, the same
+readers): it is descriptive only, without interval or test; the inference over readers and
+images is the MRMC analysis (analysis.py). Cohen's kappa comes from scikit-learn. Fleiss' kappa
+is the short formula of Fleiss (1971) below: statsmodels would be a large dependency for it."""
 
 from __future__ import annotations
 
@@ -15,7 +19,9 @@ from itertools import combinations
 import numpy as np
 
 from ..events import Result
+from .equivalence import clopper_pearson
 
+POOLED = "pooled (descriptive only)"
 BOOTSTRAP_RESAMPLES = 2000
 
 
@@ -52,6 +58,10 @@ class ReaderStats(Result):
     role: str = ""
     years: float | None = None
     source: str = ""  # app | transcribed
+    # exact (Clopper-Pearson) 95% intervals; None in the pooled row (descriptive only)
+    accuracy_ci: tuple[float, float] | None = None
+    sensitivity_ci: tuple[float, float] | None = None
+    specificity_ci: tuple[float, float] | None = None
 
 
 def reader_stats(
@@ -59,28 +69,45 @@ def reader_stats(
     calls: Sequence[Call],
     repeats: Sequence[tuple[Call, Call]] = (),
     seed: int = 0,
+    descriptive: bool = False,
 ) -> ReaderStats:
+    """One reader's statistics; `descriptive` (the pooled row): no interval and no test."""
     from scipy.stats import binomtest
 
     truth = np.array([c.truth == "synthetic" for c in calls], bool)
     said = np.array([c.call == "synthetic" for c in calls], bool)
     right = int((truth == said).sum())
-    auc, ci = auc_with_interval(truth, np.array([c.score for c in calls], float), seed)
+    scores = np.array([c.score for c in calls], float)
+    if descriptive:
+        auc = float(_auc(scores[truth], scores[~truth])) if 0 < truth.sum() < len(truth) else None
+        ci = None
+    else:
+        auc, ci = auc_with_interval(truth, scores, seed)
     same = [a.call == b.call for a, b in repeats]
+    counts = {
+        "accuracy": (right, len(calls)),
+        "sensitivity": (int((said & truth).sum()), int(truth.sum())),
+        "specificity": (int((~said & ~truth).sum()), int((~truth).sum())),
+    }
+    intervals = {
+        f"{k}_ci": None if descriptive or not n else tuple(map(float, clopper_pearson(x, n)))
+        for k, (x, n) in counts.items()
+    }
     return ReaderStats(
         reader=name,
         n=len(calls),
         correct=right,
-        accuracy=_share(right, len(calls)),
-        sensitivity=_share(int((said & truth).sum()), int(truth.sum())),
-        specificity=_share(int((~said & ~truth).sum()), int((~truth).sum())),
+        **{k: _share(*v) for k, v in counts.items()},
         auc=auc,
         auc_ci=ci,
-        p_value=float(binomtest(right, len(calls), 0.5).pvalue) if calls else None,
+        p_value=float(binomtest(right, len(calls), 0.5).pvalue)
+        if calls and not descriptive
+        else None,
         seconds_real=_mean_seconds(calls, "real"),
         seconds_synthetic=_mean_seconds(calls, "synthetic"),
         repeat_agreement=_share(sum(same), len(same)),
         repeat_pairs=len(same),
+        **intervals,
     )
 
 

@@ -285,6 +285,21 @@ def test_a_package_round_trip_with_a_second_reader(study, tmp_path, capsys):
     assert report["pooled"]["n"] == 8 and report["pooled"]["accuracy"] == 0.75
     for name in ("accuracy", "sensitivity", "specificity", "auc", "p_value", "n"):
         assert name in report["pooled"] and all(name in r for r in report["readers"])
+    # the pooled row is descriptive only: no test, no interval; each reader has exact ones
+    assert report["pooled"]["reader"] == "pooled (descriptive only)"
+    assert report["pooled"]["p_value"] is None and report["pooled"]["accuracy_ci"] is None
+    low, high = readers["Organiser"]["accuracy_ci"]  # 4 of 4: Clopper-Pearson (0.398, 1)
+    assert low == pytest.approx(0.3976, abs=1e-4) and high == 1.0
+    # readers and images random: the first showings every reader answered (2 + 2 images)
+    (m,) = report["mrmc"]["modalities"]
+    assert (m["readers"], m["cases"], m["positives"]) == (2, 4, 2)
+    assert m["reader_auc"] == {"Dr B": 0.5, "Organiser": 1.0} and m["auc"] == 0.75
+    assert m["accuracy"]["estimate"] == 0.75 and m["equivalence"]["verdict"] == (
+        "inconclusive: too few readers or images"
+    )
+    assert json.loads(Path(report["mrmc_json"]).read_text()) == report["mrmc"]
+    code, again = cli("review", "mrmc", report["readings_csv"], "--json", capsys=capsys)
+    assert code == 0 and again["modalities"][0]["ci"] == m["ci"]
     assert report["cohen_kappa"][0]["readers"] == ["Dr B", "Organiser"]
     assert report["fleiss_kappa"] is not None and report["fleiss_n"] == 4
     synthetic = {i for i, e in key.items() if e["truth"] == "synthetic" and not e["repeat_of"]}
@@ -292,7 +307,8 @@ def test_a_package_round_trip_with_a_second_reader(study, tmp_path, capsys):
     assert report["fooled"] == []
     with open(report["csv"], newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert [r["reader"] for r in rows] == ["Dr B", "Organiser", "pooled"]
+    assert [r["reader"] for r in rows] == ["Dr B", "Organiser", "pooled (descriptive only)"]
+    assert rows[1]["accuracy_low"] and not rows[2]["accuracy_low"]
     assert Path(report["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with open(report["answers_csv"], newline="") as fh:
         assert len(list(csv.DictReader(fh))) == 10
@@ -363,7 +379,8 @@ def test_a_transcribed_csv_imports_as_transcribed(study, tmp_path, capsys):
     sheet.write_text(
         "image_id,call,confidence,seconds\n"
         + "".join(
-            f"{i},{'Real' if n % 2 else 'synthetic'},{n % 5 + 1},\n" for n, i in enumerate(ids)
+            f"{i},{('Real', 'synthetic', 'S', 'r')[n % 4]},{n % 5 + 1},\n"
+            for n, i in enumerate(ids)
         )
     )
     code, _ = cli("review", "import-answers", "--workspace", str(ws), str(sheet))
@@ -380,7 +397,8 @@ def test_a_transcribed_csv_imports_as_transcribed(study, tmp_path, capsys):
     stored = read_answers_file(Path(done["stored"]))
     assert stored.source == "transcribed" and stored.reader == ReaderInfo("Dr Paper", "", 25.0)
     assert all(a.seconds is None for a in stored.history)
-    assert stored.answers[ids[1]].call == "real"
+    # the reader's own keys (R / S) as well as the words, in any case
+    assert [stored.answers[i].call for i in ids[:4]] == ["real", "synthetic", "synthetic", "real"]
 
     bad = tmp_path / "bad.csv"
     bad.write_text(f"image_id,call,confidence\n{ids[0]},real,3\n{ids[1]},real,7\n")
@@ -411,5 +429,46 @@ def test_the_key_csv_is_the_truth_of_every_image(study, tmp_path, capsys):
     assert next(r for r in rows if r["image_id"] == repeat)["source"].startswith(
         f"repeat of {key[repeat]['repeat_of']}"
     )
+    imrmc = tmp_path / "set.imrmc"
+    argv = ["review", "key", "--workspace", str(ws), "--set", set_id, "--out", str(imrmc)]
+    code, _ = cli(*argv, "--format", "imrmc")
+    assert code == 2 and "needs two real and two synthetic images" in capsys.readouterr().err
+    package = open_package(package_of(ws, set_id))
+    read_all(package, "A", lambda i: (key[i]["truth"], 4))
+    read_all(package, "B", lambda i: ("synthetic", 2))
+    code, done = cli(*argv, "--format", "imrmc", "--json", capsys=capsys)
+    assert code == 0 and done["imrmc"] == str(imrmc)
+    lines = imrmc.read_text().splitlines()
+    at = lines.index("BEGIN DATA:")
+    assert {"NR: 2", "N0: 2", "N1: 2", "NM: 1"} <= set(lines[:at])
+    rows = [line.split(",") for line in lines[at + 1 :]]
+    truth = {r[1]: r[3] for r in rows if r[0] == "-1"}
+    assert len(rows) == 4 + 2 * 4 and sorted(truth.values()) == ["0", "0", "1", "1"]
+    named = dict(line.split(" = ") for line in lines[:at] if line.startswith("case "))
+    for case, value in truth.items():  # the truth rows follow the key
+        assert key[named[f"case {case}"]]["truth"] == ("synthetic" if value == "1" else "real")
     code, _ = cli("review", "create", "--workspace", str(ws), "--real", "9", "--synthetic", "2")
     assert code == 2 and "9 real lesions wanted but the workspace has 2" in capsys.readouterr().err
+
+
+def test_the_mrmc_analysis_keeps_finished_readers_and_plans_from_the_set(study, capsys):
+    ws, set_id = study
+    key = key_of(ws, set_id)
+    package = open_package(package_of(ws, set_id))
+    read_all(package, "A", lambda i: (key[i]["truth"], 4))
+    read_all(package, "B", lambda i: ("real", 3))  # a guess: every image alike
+    halfway = ReadingSession.open(package, ReaderInfo("C"))
+    halfway.answer(halfway.current(), "real", 3, seconds=1.0)
+    with Workspace.open(ws) as w:
+        report = review_report(w, set_id)
+    (m,) = report.mrmc.modalities
+    assert report.mrmc.readers == ("A", "B") and m.cases == 4
+    assert m.reader_auc == {"A": 1.0, "B": 0.5}
+    assert any("readers not finished: C" in w for w in report.mrmc.warnings)
+    argv = ["review", "plan", "--workspace", str(ws), "--pilot", set_id, "--readers", "3", "100"]
+    code, plan = cli(*argv, "--images", "40", "400", "--json", capsys=capsys)
+    assert code == 0 and plan["method"] == f"pilot set {set_id}"
+    # readers as far apart as these (AUC 1 and 0.5) need very many of them
+    assert plan["power"][0][0] < 0.05 and plan["power"][1][1] > 0.5
+    code, _ = cli("review", "plan", "--workspace", str(ws), "--pilot", "nope")
+    assert code == 2 and "no review set 'nope'" in capsys.readouterr().err

@@ -51,6 +51,13 @@ def test_one_reader_against_hand_computed_values():
     assert s.p_value == pytest.approx(44 / 64)
     assert s.seconds_synthetic == pytest.approx(4.0) and s.seconds_real == pytest.approx(2.0)
     assert (s.repeat_agreement, s.repeat_pairs) == (0.5, 2)
+    # exact (Clopper-Pearson) intervals: 4 of 6 and 2 of 3 (values of scipy's beta quantiles)
+    assert s.accuracy_ci == pytest.approx((0.22277810, 0.95672813))
+    assert s.sensitivity_ci == pytest.approx((0.09429932, 0.99159624))
+    # the pooled row: the same figures, but no interval and no test (descriptive only)
+    pooled = reader_stats("pooled", calls, repeats, descriptive=True)
+    assert (pooled.accuracy, pooled.auc) == (s.accuracy, s.auc)
+    assert pooled.p_value is pooled.auc_ci is pooled.accuracy_ci is pooled.specificity_ci is None
 
 
 def test_the_auc_counts_ties_as_halves_and_its_interval_is_reproducible():

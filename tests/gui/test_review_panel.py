@@ -287,16 +287,35 @@ def test_the_organiser_makes_a_set_reads_it_imports_answers_and_sees_the_report(
     qtbot.waitUntil(lambda: organiser.report_view.table.rowCount() == 3, timeout=TIMEOUT)
     table = organiser.report_view.table
     rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
-    assert set(rows) == {"Dr Organiser", "Dr Paper (transcribed)", "pooled"}
-    assert list(rows)[-1] == "pooled"
-    paper = rows["Dr Paper (transcribed)"]  # called every image real:
-    assert (table.item(paper, 5).text(), table.item(paper, 6).text()) == ("0%", "100%")
-    assert table.item(rows["Dr Organiser"], 4).text() == "75%"  # 3 of 4 first showings
+    pooled = "pooled (descriptive only)"
+    assert set(rows) == {"Dr Organiser", "Dr Paper (transcribed)", pooled}
+    assert list(rows)[-1] == pooled and table.item(rows[pooled], 8).text() == "–"  # no test
+    paper = rows["Dr Paper (transcribed)"]  # called every image real (exact intervals):
+    assert (table.item(paper, 5).text(), table.item(paper, 6).text()) == (
+        "0% (0%–84%)",
+        "100% (16%–100%)",
+    )
+    assert table.item(rows["Dr Organiser"], 4).text() == "75% (19%–99%)"  # 3 of 4 first showings
+    # readers and images random: the figures and the verdict (2 readers, 4 images: too few)
+    mrmc = organiser.report_view.mrmc
+    figures = [mrmc.item(r, 0).text() for r in range(mrmc.rowCount())]
+    assert figures == ["AUC (reader-averaged)", "accuracy", "sensitivity", "specificity"]
+    assert mrmc.item(1, 1).text() == "0.625"  # (3 + 2) / 8
+    verdict = organiser.report_view.verdict.text()
+    assert "Inconclusive: too few readers or images" in verdict and "2 readers, 4 images" in verdict
     assert "Fleiss' κ" in organiser.report_view.agreement.text()
     assert "Dr Organiser – Dr Paper" in organiser.report_view.agreement.text()
     report = organiser.report_view.report
     assert [f["image_id"] for f in report.fooled] == [fooling]  # it fooled both readers...
     assert organiser.report_view.fooled_grid.count() == 1  # ...shown with its caption
+    planner = organiser.planner  # these readers as the pilot of the next study's size
+    QTest.mouseClick(planner.pilot_button, Qt.MouseButton.LeftButton)
+    assert planner.form.value().pilot == info.set
+    QTest.mouseClick(planner.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: planner.plan is not None and planner.button.isEnabled(),
+                    timeout=TIMEOUT)  # fmt: skip
+    assert planner.plan.method == f"pilot set {info.set}"
+    assert f"pilot set {info.set}" in planner.result.text()
     QTest.mouseClick(organiser.import_button, Qt.MouseButton.LeftButton)
     title, message, _ = dialogs_log["errors"][-1]
     assert title == "Answers not imported" and "duplicate" in message
@@ -328,3 +347,21 @@ def test_reading_time_counts_only_while_the_image_can_be_seen():
     clock.set_hidden(False)
     now[0] = 311.0
     assert clock.seconds == 1.0 and clock.running
+
+
+def test_the_planner_sizes_a_study_before_a_set_is_made(qtbot, main_window, tmp_path):
+    from mammogan_core.review.options import PlanOptions
+
+    panel = main_window.show_panel("review")
+    planner = panel.organiser.planner
+    planner.form.set_value(PlanOptions(readers=(3, 12), images=(40, 320), studies=150))
+    QTest.mouseClick(planner.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: planner.plan is not None and planner.button.isEnabled(),
+                    timeout=TIMEOUT)  # fmt: skip
+    table = planner.table
+    assert (table.rowCount(), table.columnCount()) == (2, 2)
+    assert table.verticalHeaderItem(1).text() == "12 readers"
+    assert float(table.item(0, 0).text()) < 0.3 and float(table.item(1, 1).text()) >= 0.8
+    assert "Fewest readings with power ≥ 0.8: 12 readers × 320 images" in planner.result.text()
+    panel.organiser.tabs.setCurrentIndex(1)
+    save_picture(main_window, "review_planner.png", tmp_path)
