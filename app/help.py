@@ -35,6 +35,11 @@ SHORTCUTS: list[tuple[str, list[tuple[str, str]]]] = [
         ("1 … 4", "Window presets: from the file, full range, dense, fatty"),
         ("I", "Invert"),
     ]),
+    ("Browse → Patches", [
+        ("Arrow keys, Page Up / Down", "Move through the grid"),
+        ("Return or double-click", "Open the patch in its mammogram, zoomed on it"),
+        ("+ / −", "Larger / smaller thumbnails"),
+    ]),
     ("Train panel", [
         ("Ctrl+Return", "Start training"),
         ("Space", "Pause / resume (while training)"),
@@ -47,6 +52,9 @@ SHORTCUTS: list[tuple[str, list[tuple[str, str]]]] = [
         ("Ctrl+Return", "Run the study"),
         ("Ctrl+.", "Cancel (finished cells are kept)"),
         ("Ctrl+R", "Resume the selected stopped study"),
+    ]),
+    ("Export panel", [
+        ("Ctrl+E", "Export"),
     ]),
     ("Review reading", [
         ("R / S, then 1 … 5", "Real / synthetic, then the confidence (saves the answer)"),
