@@ -13,6 +13,8 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from . import wheel_guard
+
 log = logging.getLogger("mammogan.app")
 
 
@@ -20,6 +22,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     QCoreApplication.setOrganizationName("MammoGAN")
     QCoreApplication.setApplicationName("MammoGAN")
+    if not hasattr(app, "wheel_guard"):
+        app.wheel_guard = wheel_guard.install(app)  # type: ignore[attr-defined]
     try:
         files = resources.files("mammogan_resources")
         app.setStyleSheet(files.joinpath("style.qss").read_text())

@@ -40,9 +40,14 @@ def open_app(request: dict[str, Any]) -> int:
         return 2
     problem = window_problem()
     if problem is None:
-        from .application import launch
+        from . import application
 
-        return launch(**request)
+        code = application.launch(**request)
+        if after_work and request.get("workspace"):
+            # what the command printed before the window opened is stale once the user has
+            # trained or extracted in the app: what the workspace holds now
+            print_workspace_summary(request["workspace"])
+        return code
     sys.stderr.write(f"mammogan: cannot open the app: {problem}\n")
     workspace = request.get("workspace")
     if workspace:
@@ -53,6 +58,16 @@ def open_app(request: dict[str, Any]) -> int:
     # the window was what `mammogan gui` was asked for (2); a command that opens it after its
     # work (`mammogan demo`) has done that work (0)
     return 0 if after_work else 2
+
+
+def print_workspace_summary(workspace: str) -> None:
+    from mammogan_core.cli.commands.info import format_text
+    from mammogan_core.workspace import Workspace
+    from mammogan_core.workspace_info import workspace_info
+
+    with Workspace.open(workspace) as ws:
+        sys.stdout.write("\nThe workspace now (after the app closed):\n")
+        sys.stdout.write(format_text(workspace_info(ws)))
 
 
 if __name__ == "__main__":

@@ -5,9 +5,17 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 # Viewer keys are handled by the canvas (app/viewer/canvas.py); window and Train-panel keys are
 # QActions/QShortcuts whose sequences tests compare with this table.
@@ -27,6 +35,11 @@ SHORTCUTS: list[tuple[str, list[tuple[str, str]]]] = [
         ("1 … 4", "Window presets: from the file, full range, dense, fatty"),
         ("I", "Invert"),
     ]),
+    ("Browse → Patches", [
+        ("Arrow keys, Page Up / Down", "Move through the grid"),
+        ("Return or double-click", "Open the patch in its mammogram, zoomed on it"),
+        ("+ / −", "Larger / smaller thumbnails"),
+    ]),
     ("Train panel", [
         ("Ctrl+Return", "Start training"),
         ("Space", "Pause / resume (while training)"),
@@ -39,6 +52,9 @@ SHORTCUTS: list[tuple[str, list[tuple[str, str]]]] = [
         ("Ctrl+Return", "Run the study"),
         ("Ctrl+.", "Cancel (finished cells are kept)"),
         ("Ctrl+R", "Resume the selected stopped study"),
+    ]),
+    ("Export panel", [
+        ("Ctrl+E", "Export"),
     ]),
     ("Review reading", [
         ("R / S, then 1 … 5", "Real / synthetic, then the confidence (saves the answer)"),
@@ -69,9 +85,75 @@ def guide_page() -> Path | None:
     return Path(str(page)) if page.is_file() else None
 
 
-def open_user_guide(parent: QWidget | None) -> bool:
-    """Open the guide from this computer's files (no network) in the Markdown viewer or editor
-    the desktop has; say where it is when nothing opens it."""
+class GuideDialog(QDialog):
+    """The user guide read inside the app: its Markdown chapters rendered by Qt, links between
+    chapters followed in place, pictures shown, nothing fetched from the network."""
+
+    def __init__(self, page: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("MammoGAN user guide")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.browser = _GuideBrowser()
+        self.browser.setOpenExternalLinks(True)  # a web link goes to the desktop's browser
+        self.browser.setSource(QUrl.fromLocalFile(str(page)))
+        self.back_button = _history_button(
+            "Back", self.browser.backward, self.browser.backwardAvailable
+        )
+        self.forward_button = _history_button(
+            "Forward", self.browser.forward, self.browser.forwardAvailable
+        )
+        contents = QPushButton("Contents")
+        contents.clicked.connect(self.browser.home)
+        bar = QHBoxLayout()
+        for button in (self.back_button, self.forward_button, contents):
+            bar.addWidget(button)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.browser, 1)
+        self.resize(900, 700)
+
+
+def _history_button(label: str, slot, available) -> QPushButton:
+    button = QPushButton(label)
+    button.setEnabled(False)
+    button.clicked.connect(slot)
+    available.connect(button.setEnabled)
+    return button
+
+
+class _GuideBrowser(QTextBrowser):
+    IMAGE_WIDTH = 820  # the screenshots are window-sized: shown at the guide's width
+
+    def loadResource(self, kind: int, name: QUrl) -> object:
+        data = super().loadResource(kind, name)
+        if kind != QTextDocument.ResourceType.ImageResource.value:
+            return data
+        image = data if isinstance(data, QImage) else QImage.fromData(data or b"")
+        if image.isNull():
+            # The chapters show the screenshots as ../resources/readme/X.png (right on GitHub and
+            # in a source tree); an installed copy keeps them in the package mammogan_resources.
+            shipped = _shipped_screenshot(name.fileName())
+            if shipped is None:
+                return data
+            image = QImage(str(shipped))
+        if image.width() > self.IMAGE_WIDTH:
+            image = image.scaledToWidth(
+                self.IMAGE_WIDTH, Qt.TransformationMode.SmoothTransformation
+            )
+        return image
+
+
+def _shipped_screenshot(name: str) -> Path | None:
+    try:
+        path = Path(str(resources.files("mammogan_resources").joinpath("readme", name)))
+    except ModuleNotFoundError:
+        return None
+    return path if path.is_file() else None
+
+
+def open_user_guide(parent: QWidget | None) -> QDialog | None:
+    """The guide from this computer's files, in the app's own viewer (no launcher needed)."""
     page = guide_page()
     if page is None:
         QMessageBox.warning(
@@ -80,16 +162,10 @@ def open_user_guide(parent: QWidget | None) -> bool:
             "The user guide is not installed with this copy of MammoGAN. It is the docs/ "
             "folder of the source repository.",
         )
-        return False
-    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(page))):
-        return True
-    QMessageBox.information(
-        parent,
-        "User guide",
-        f"No program here opens Markdown files. The guide is in\n{page.parent}\n"
-        "(plain text: any text editor reads it).",
-    )
-    return False
+        return None
+    dialog = GuideDialog(page, parent)
+    dialog.show()
+    return dialog
 
 
 def show_shortcuts(parent: QWidget | None) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mammogan_core import last_workspace
 from mammogan_core.errors import MammoganError
 from mammogan_core.workspace import Workspace
 
@@ -190,6 +191,7 @@ class MainWindow(QMainWindow):
         self.workspace_label.setText(f"Workspace: {ws.root}")
         self.setWindowTitle(f"MammoGAN — {ws.root.name}")
         self._remember(str(ws.root))
+        last_workspace.remember(ws.root)  # `mammogan info` and `runs` fall back to it
         self.append_log("info", f"opened workspace {ws.root}")
         if self.nav.currentRow() == 0:
             self.show_panel("data")

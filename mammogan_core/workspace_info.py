@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from .catalogue_queries import dataset_overview
+from .training.run_choice import best_checkpoint
 from .training.runs import list_runs
 from .workspace import Workspace
 
@@ -17,18 +18,6 @@ def _json_list(text: str | None) -> list[Any]:
     except ValueError:
         return [text]  # not JSON: show what was stored rather than nothing
     return value if isinstance(value, list) else [value]
-
-
-def best_checkpoint(ws: Workspace, run_id: str) -> dict[str, Any] | None:
-    """{metric, value, step} of the run's best checkpoint; None while no metric rated one."""
-    path = ws.runs_dir / run_id / "checkpoints" / "checkpoints.json"
-    try:
-        best = json.loads(path.read_text(encoding="utf-8")).get("best")
-    except (OSError, ValueError, AttributeError):
-        return None
-    if not isinstance(best, dict) or best.get("value") is None:
-        return None
-    return {"metric": best.get("metric"), "value": best["value"], "step": best.get("step")}
 
 
 def run_rows(ws: Workspace) -> list[dict[str, Any]]:

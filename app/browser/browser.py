@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -116,6 +117,26 @@ class PatchBrowser(QWidget):
         self.grid.selectionModel().selectionChanged.connect(self._on_selection)
         self.detail.open_requested.connect(self.open_image)
         self.grid.set_side(self.size_slider.value())
+        self.shortcuts = self._add_shortcuts()
+
+    def _add_shortcuts(self) -> dict[str, QShortcut]:
+        """Keys for the grid (listed under F1): arrows move through it as Qt's lists do."""
+        step = 16  # px of thumbnail size per key press
+        slider = self.size_slider
+        # Return (and a double-click) activates a patch: Qt's item views send `activated`
+        self.grid.activated.connect(lambda _index: self.detail.open_button.click())
+        keys = {
+            "+": lambda: slider.setValue(slider.value() + step),
+            "=": lambda: slider.setValue(slider.value() + step),  # + without Shift
+            "-": lambda: slider.setValue(slider.value() - step),
+        }
+        made = {}
+        for key, slot in keys.items():
+            shortcut = QShortcut(QKeySequence(key), self.grid)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            made[key] = shortcut
+        return made
 
     @staticmethod
     def _combo(name: str, items: list[tuple[str, Any]]) -> QComboBox:

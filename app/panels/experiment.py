@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -35,6 +34,7 @@ from ..context import AppContext
 from ..experiment_view.plot import F1Plot
 from ..experiment_view.studies import StudiesList
 from ..experiment_view.table import ResultsTables
+from ..file_views import open_path
 from ..forms import SettingsForm
 from ..workers import Task
 from .base import Panel
@@ -229,7 +229,7 @@ class ExperimentPanel(Panel):
 
     def _open(self, path: str | None) -> None:
         if path and _exists(path):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            open_path(self, path)
 
     # ---------------------------------------------------------------- events
     def _on_event(self, ev: Event) -> None:

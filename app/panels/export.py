@@ -8,8 +8,7 @@ import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -31,6 +30,7 @@ from mammogan_core.export.plan import ORIGINS
 from mammogan_core.export.preview import ExportPreview, preview_export
 
 from ..context import AppContext
+from ..file_views import open_path
 from ..forms import SettingsForm
 from ..tasks import show_progress
 from ..training_view.images import ImageLabel
@@ -252,4 +252,4 @@ class ExportPanel(Panel):
 
     def open_folder(self) -> None:
         if self._folder is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._folder)))
+            open_path(self, self._folder)

@@ -5,10 +5,7 @@ images that fooled most readers, and the report page and CSV files one click awa
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -31,6 +28,7 @@ from mammogan_core.review.package import ReviewPackage
 from mammogan_core.review.report import ReviewReport
 from mammogan_core.review.stats import ReaderStats
 
+from ..file_views import open_path
 from ..training_view.images import ImageLabel
 from .reading_image import full_range, windowed
 
@@ -282,4 +280,4 @@ class ReportView(QWidget):
 
     def _open(self, which: str) -> None:
         if self.report is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(getattr(self.report, which)))))
+            open_path(self, getattr(self.report, which))

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 _LAYER_TITLES = {"findings": "Findings", "patches": "Patch boxes", "mask": "Breast mask"}
 _ID = Qt.ItemDataRole.UserRole
 _HAS_FINDINGS = Qt.ItemDataRole.UserRole + 1
+LIST_WIDTH = 300  # px: a demo or mini-MIAS name with its view and findings, whole
 
 
 class MammogramViewer(QWidget):
@@ -52,6 +53,10 @@ class MammogramViewer(QWidget):
             self.findings_box.addItem(text, value)
         self.image_list = QListWidget()
         self.image_list.setUniformItemSizes(True)
+        # image keys are long by nature (CBIS-DDSM's run past 30 characters): cut in the middle,
+        # whole in the tooltip, and never a sideways scroll bar
+        self.image_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.image_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list_count = QLabel()
         self.status = QLabel("Choose an image on the left")
         self.status.setObjectName("viewerStatus")
@@ -82,7 +87,8 @@ class MammogramViewer(QWidget):
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(1, 1)
-        split.setSizes([240, 900])
+        split.setSizes([LIST_WIDTH, 900])
+        self.split = split
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(split)
@@ -142,7 +148,7 @@ class MammogramViewer(QWidget):
             item = QListWidgetItem(text)
             item.setData(_ID, r["id"])
             item.setData(_HAS_FINDINGS, bool(r["n_findings"]))
-            item.setToolTip("\n".join(filter(None, (r["path"], r["normal_excluded"]))))
+            item.setToolTip("\n".join(filter(None, (text, r["path"], r["normal_excluded"]))))
             self.image_list.addItem(item)
         self._select_in_list(self.image_id)
         self.image_list.blockSignals(False)

@@ -25,9 +25,11 @@ import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .. import last_workspace
 from ..control import Control
 from ..errors import InputError, MammoganError
 from ..events import Event, Finished
@@ -180,6 +182,8 @@ def run_cli(argv: list[str] | None = None) -> CliOutcome:
         sys.stdout.write(mod.format_text(summary))
     elif not args.quiet:  # also after a clean stop (exit 130/143): what was done
         _print_summary(args.command, summary)
+    if code == 0 and args.workspace and Path(args.workspace, "catalogue.sqlite").is_file():
+        last_workspace.remember(args.workspace)
     gui = None
     if code == 0 and hasattr(mod, "gui_request"):
         gui = mod.gui_request(args, summary)
@@ -214,10 +218,17 @@ def _print_summary(command: str, summary: dict[str, Any]) -> None:
             sys.stdout.write(f"  ... and {len(items) - SHOWN_ITEMS} more (--json lists all)\n")
 
 
-def require_workspace(args: argparse.Namespace) -> str:
-    if not args.workspace:
-        raise InputError(f"`mammogan {args.command}` needs --workspace DIR")
-    return args.workspace
+def require_workspace(args: argparse.Namespace, fall_back: bool = False) -> str:
+    """The --workspace given; with `fall_back` (read-only commands), else the last workspace
+    used, named on stderr so that nobody reads another workspace's figures unawares."""
+    if args.workspace:
+        return args.workspace
+    last = last_workspace.last()
+    if fall_back and last is not None:
+        sys.stderr.write(f"workspace: {last} (the last one used; --workspace DIR for another)\n")
+        return str(last)
+    hint = f" (the last one used: --workspace {shlex.quote(str(last))})" if last else ""
+    raise InputError(f"`mammogan {args.command}` needs --workspace DIR{hint}")
 
 
 def rerun_command(args: argparse.Namespace, drop: tuple[str, ...] = ()) -> str:

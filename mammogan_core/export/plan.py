@@ -153,15 +153,10 @@ def _synthetic(
 
 
 def best_run(ws: Workspace) -> str | None:
-    """The workspace's best run: the newest finished run with a checkpoint. Its checkpoint
-    'best' is best.pt where training kept one (a best metric was measured), else the last."""
-    from ..training.runs import list_runs
+    """The run taken when none is named (training.run_choice: one rule for every command)."""
+    from ..training.run_choice import default_run
 
-    for run in reversed(list_runs(ws)):
-        folder = ws.runs_dir / run["id"] / "checkpoints"
-        if run["status"] == "finished" and any(folder.glob("*.pt")):
-            return str(run["id"])
-    return None
+    return default_run(ws)
 
 
 def _run_source(ws: Workspace, run: str, which: str, preset: str) -> SyntheticSource:

@@ -67,3 +67,59 @@ def test_info_and_runs_of_a_workspace_with_patches_and_a_run(tmp_path: Path, cap
         "id", "status", "preset", "epochs", "step", "created", "best", "warnings"
     ]  # fmt: skip
     assert lines[1].split()[:5] == [trained["run"], "finished", "tiny", "1", str(trained["steps"])]
+
+
+def test_info_and_runs_fall_back_to_the_last_workspace_and_say_so(tmp_path: Path, capsys) -> None:
+    assert run_cli(["info", "--quiet"]).exit_code == 2  # nothing used yet: --workspace needed
+    assert "needs --workspace DIR\n" in capsys.readouterr().err
+    with Workspace.create(tmp_path / "ws") as ws:
+        build_catalogue(ws, tmp_path / "data", 2, lesions_per_image=(1,))
+    other = tmp_path / "other"
+    Workspace.create(other).close()
+    assert run_cli(["info", "--workspace", str(tmp_path / "ws"), "--quiet"]).exit_code == 0
+    capsys.readouterr()
+
+    assert run_cli(["info", "--quiet", "--json"]).exit_code == 0
+    out = capsys.readouterr()
+    assert last_json_of(out.out)["images"] == 2
+    assert f"workspace: {(tmp_path / 'ws').resolve()} (the last one used" in out.err
+    # a command that changes a workspace never falls back; it names the candidate
+    assert run_cli(["extract", "--quiet"]).exit_code == 2
+    assert (
+        f"the last one used: --workspace {(tmp_path / 'ws').resolve()}" in capsys.readouterr().err
+    )
+    assert run_cli(["runs", "--workspace", str(other), "--quiet"]).exit_code == 0
+    capsys.readouterr()
+    assert run_cli(["runs", "--quiet"]).exit_code == 0  # now the other one
+    assert f"workspace: {other.resolve()} (the last one used" in capsys.readouterr().err
+
+
+def last_json_of(out: str) -> dict:  # type: ignore[type-arg]
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_the_runs_table_keeps_warnings_short_and_verbose_prints_them_whole(
+    tmp_path: Path, capsys
+) -> None:
+    from mammogan_core.cli.commands.runs import WARNING_WIDTH
+    from mammogan_core.training import runs
+    from mammogan_core.training.config import TrainConfig
+
+    long = "step 600: the generator's samples have collapsed: " + "near-constant images " * 20
+    with Workspace.create(tmp_path / "ws") as ws:
+        runs.start_run(ws, "run-a", {"train": TrainConfig().to_dict()}, fresh=True)
+        runs.set_status(ws, "run-a", "finished")
+        runs.add_warning(ws, "run-a", long)
+        runs.add_warning(ws, "run-a", "a second warning")
+    common = ["--workspace", str(tmp_path / "ws"), "--quiet"]
+
+    assert run_cli(["runs", *common]).exit_code == 0
+    lines = capsys.readouterr().out.splitlines()
+    cell = next(line for line in lines if line.startswith("run-a")).split("  ")[-1].strip()
+    assert cell == "step 600: the generator's samples have… (+1 more)"
+    assert len(cell) <= WARNING_WIDTH + len(" (+1 more)")
+    assert lines[-1] == "(mammogan runs --verbose prints the warnings whole)"
+
+    assert run_cli(["runs", *common, "--verbose"]).exit_code == 0
+    text = capsys.readouterr().out
+    assert f"    warning: {long}\n" in text and "    warning: a second warning\n" in text

@@ -58,7 +58,7 @@ def test_wheel_holds_all_modules_and_resources(wheel):
     }
     assert sources - names == set()
     assert "mammogan_core/workspace/schema.sql" in names
-    for resource in ("style.qss", "demo.json", "icons/mammogan.svg"):
+    for resource in ("style.qss", "demo.json", "icons/mammogan.svg", "readme/panel_train.png"):
         assert f"mammogan_resources/{resource}" in names
     assert not any(n.startswith("tests/") for n in names)
 

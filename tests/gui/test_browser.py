@@ -135,3 +135,27 @@ def test_detail_gives_the_dataset_label_beside_the_lesion_type(qtbot):
     assert detail.values["lesion type"].text() == "mass (dataset label SPIC)"
     detail.show_patch({**record, "label_raw": None}, np.zeros((128, 128), np.uint8))
     assert detail.values["lesion type"].text() == "mass"
+
+
+def test_keys_open_the_patch_and_resize_the_thumbnails(qtbot, browser):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from app.help import SHORTCUTS
+
+    listed = dict(next(rows for title, rows in SHORTCUTS if title == "Browse → Patches"))
+    assert "Return or double-click" in listed and "+ / −" in listed
+    browser.grid.setFocus()
+    qtbot.waitUntil(browser.grid.hasFocus)
+    browser.grid.setCurrentIndex(browser.model.index(11, 0))
+    QTest.keyClick(browser.grid, Qt.Key.Key_Right)
+    assert browser.detail.values["id"].text() == str(browser.model.index(12, 0).data(ID_ROLE))
+    with qtbot.waitSignal(browser.open_image) as sig:
+        QTest.keyClick(browser.grid, Qt.Key.Key_Return)
+    assert sig.args == [1, (10, 20, 138, 148)]
+    side = browser.size_slider.value()
+    QTest.keyClick(browser.grid, Qt.Key.Key_Plus)
+    assert browser.size_slider.value() == side + 16
+    QTest.keyClick(browser.grid, Qt.Key.Key_Minus)
+    QTest.keyClick(browser.grid, Qt.Key.Key_Minus)
+    assert browser.size_slider.value() == side - 16

@@ -13,7 +13,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
+from app.file_views import ImageDialog
 from app.help import SHORTCUTS
 from mammogan_core.events import CellFinished
 from mammogan_core.experiment.store import list_studies, load_study
@@ -115,7 +117,10 @@ def test_run_a_tiny_study_then_reopen_it_and_open_its_files(
     QTest.mouseClick(panel.plot_button, Qt.MouseButton.LeftButton)
     QTest.mouseClick(panel.csv_button, Qt.MouseButton.LeftButton)
     folder = study_ws_copy / "runs" / study["id"]
-    assert opened == [str(folder / "f1_vs_k.png"), str(folder / "results.csv")]
+    # the plot is shown in the app (no launcher needed); the table goes to the desktop
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, ImageDialog)]
+    assert [d.path for d in shown] == [folder / "f1_vs_k.png"] and not shown[0].pixmap.isNull()
+    assert opened == [str(folder / "results.csv")]
 
 
 def test_a_cancelled_study_is_finished_by_resume_without_redoing_a_cell(

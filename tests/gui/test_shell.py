@@ -44,6 +44,10 @@ def test_open_workspace_and_recent_list(main_window, tmp_path):
     assert main_window.open_workspace(tmp_path / "study")
     assert str(tmp_path / "study") in main_window.workspace_label.text()
     assert main_window.welcome.recent.item(0).text() == str((tmp_path / "study").resolve())
+    # the CLI's read-only commands fall back to it (in this test's own data folder)
+    from mammogan_core import last_workspace
+
+    assert last_workspace.last() == (tmp_path / "study").resolve()
 
 
 def test_opening_a_non_workspace_shows_an_error(main_window, tmp_path, dialogs_log):
@@ -180,3 +184,28 @@ def test_shortcut_reference_matches_the_real_shortcuts(main_window):
     train = main_window.show_panel("train")
     assert set(train.shortcuts) <= listed  # every Train-panel shortcut is documented
     assert "Window presets" in shortcuts_html()
+
+
+def test_the_demo_prints_what_the_workspace_holds_after_the_app_closes(
+    tmp_path, monkeypatch, capsys
+):
+    """The summary printed before the window opened is stale once the user worked in the app."""
+    from app import application, entry
+    from mammogan_core.training import runs
+    from mammogan_core.training.config import TrainConfig
+    from mammogan_core.workspace import Workspace
+
+    Workspace.create(tmp_path / "ws").close()
+
+    def the_user_trains_twice(**request):  # the app's session, as far as the workspace sees it
+        with Workspace.open(request["workspace"]) as ws:
+            for run_id in ("run-a", "run-b"):
+                runs.start_run(ws, run_id, {"train": TrainConfig().to_dict()}, fresh=True)
+        return 0
+
+    monkeypatch.setattr(application, "launch", the_user_trains_twice)
+    monkeypatch.setattr(entry, "window_problem", lambda: None)
+    code = entry.open_app({"workspace": str(tmp_path / "ws"), "after_work": True})
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "The workspace now (after the app closed):" in out and "runs: 2\n" in out

@@ -26,7 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
     from ...workspace_info import workspace_info
 
-    with Workspace.open(require_workspace(args)) as ws:
+    with Workspace.open(require_workspace(args, fall_back=True)) as ws:
         yield Finished(workspace_info(ws))
 
 

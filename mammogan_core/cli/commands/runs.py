@@ -18,21 +18,36 @@ ORDER = 55
 COLUMNS = ("id", "status", "preset", "epochs", "step", "created", "best", "warnings")
 
 
+WARNING_WIDTH = 40  # the table's last column; --verbose prints each warning whole
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    pass  # the common options only
+    p.add_argument(
+        "--verbose", action="store_true", help="print each run's warnings whole, under its row"
+    )
 
 
 def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
     from ...workspace_info import run_rows
 
-    with Workspace.open(require_workspace(args)) as ws:
-        yield Finished({"runs": run_rows(ws)})
+    with Workspace.open(require_workspace(args, fall_back=True)) as ws:
+        yield Finished({"runs": run_rows(ws), "verbose": args.verbose})
 
 
 def best_text(best: dict[str, Any] | None) -> str:
     if not best:
         return "-"
     return f"{best['metric']}={best['value']:.4g} (step {best['step']})"
+
+
+def short_warnings(warnings: list[str]) -> str:
+    """The first warning cut at a word to fit the column, and how many more there are."""
+    if not warnings:
+        return "-"
+    first = str(warnings[0])
+    if len(first) > WARNING_WIDTH:
+        first = first[: WARNING_WIDTH - 1].rsplit(" ", 1)[0].rstrip(",:;.") + "…"
+    return first + (f" (+{len(warnings) - 1} more)" if len(warnings) > 1 else "")
 
 
 def format_text(summary: dict[str, Any]) -> str:
@@ -48,11 +63,16 @@ def format_text(summary: dict[str, Any]) -> str:
             str(r["step"]),
             r["created_at"],
             best_text(r["best"]),
-            "; ".join(str(w) for w in r["warnings"]) or "-",
+            short_warnings(r["warnings"]),
         )
         for r in runs
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS) - 1)]
-    return "".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + f"  {row[-1]}\n" for row in rows
-    )
+    lines = []
+    for row, run in zip(rows, [None, *runs]):
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + f"  {row[-1]}\n")
+        if run is not None and summary.get("verbose"):
+            lines += [f"    warning: {w}\n" for w in run["warnings"]]
+    if not summary.get("verbose") and any(r["warnings"] for r in runs):
+        lines.append("(mammogan runs --verbose prints the warnings whole)\n")
+    return "".join(lines)
