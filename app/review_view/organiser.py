@@ -78,6 +78,9 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     return scroll
 
 
+NO_SETS = "No review set yet: choose the images on the left and create one."
+
+
 class Organiser(QWidget):
     read_requested = Signal(str)  # the package folder of a set of this workspace
 
@@ -227,9 +230,14 @@ class Organiser(QWidget):
         self.table.resizeColumnsToContents()
         ids = [s.set for s in self.sets]
         if ids:
+            if self.status.text() == NO_SETS:  # the first set: the placeholder goes, news stay
+                self.status.setText(
+                    f"{len(ids)} review set{'s' if len(ids) > 1 else ''}: select one to read "
+                    "it, export its package or import its answers."
+                )
             self.table.selectRow(ids.index(chosen) if chosen in ids else len(ids) - 1)
         else:
-            self.status.setText("No review set yet: choose the images on the left and create one.")
+            self.status.setText(NO_SETS)
         self._selection_changed()
 
     def selected_set(self) -> str | None:

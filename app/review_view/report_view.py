@@ -33,7 +33,7 @@ from ..training_view.images import ImageLabel
 from .reading_image import full_range, windowed
 
 COLUMNS = ("Reader", "Role", "Years", "Answers", "Accuracy", "Sensitivity", "Specificity",
-           "AUC (95% CI)", "p vs 50%", "s real", "s synthetic", "Repeats same")  # fmt: skip
+           "AUC (95% CI)", "p vs 50%", "Seconds, real", "Seconds, synthetic", "Repeats same")  # fmt: skip
 MRMC_COLUMNS = ("Readers and images random", "Estimate", "95% CI", "df", "p vs 0.5")
 VERDICT_COLOURS = {eq.INDISTINGUISHABLE: "#1b7a1b", eq.DISTINGUISHABLE: "#b03a2e",
                    eq.INCONCLUSIVE: "#8a6d00"}  # fmt: skip
@@ -162,8 +162,8 @@ class ReportView(QWidget):
             "Each reader on their own (for these readers only): exact 95% intervals on the "
             "proportions, a bootstrap one on the AUC. Sensitivity: synthetic images called "
             "synthetic; specificity: real images called real; AUC from the call and confidence "
-            "(0.5 = chance); p: exact binomial test of the accuracy against 50%; s: mean "
-            "reading seconds; repeats: same call twice. The pooled row counts every answer as "
+            "(0.5 = chance); p: exact binomial test of the accuracy against 50%; seconds: mean "
+            "reading time of a real or a synthetic image; repeats: same call twice. The pooled row counts every answer as "
             "independent, which they are not: descriptive only, no interval, no test"
         )
         self.agreement = QLabel()

@@ -280,7 +280,7 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 
 _TABLE = (
     ("reader", 190), ("n", 45), ("accuracy", 70), ("sensitivity", 80), ("specificity", 80),
-    ("AUC", 50), ("95% CI", 90), ("p (50%)", 65), ("s real", 55), ("s synth.", 65),
+    ("AUC", 50), ("95% CI", 90), ("p (50%)", 65), ("secs real", 65), ("secs synth.", 80),
     ("repeats", 60),
 )  # fmt: skip
 

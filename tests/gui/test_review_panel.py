@@ -241,6 +241,11 @@ def test_the_organiser_makes_a_set_reads_it_imports_answers_and_sees_the_report(
     assert "2 real and 2 synthetic" in organiser.create_status.text()
     assert organiser.selected_set() == info.set
     assert "no answers yet" in organiser.report_view.heading.text()
+    assert "No review set yet" not in organiser.status.text()
+    assert "1 review set: select one" in organiser.status.text()
+    header = organiser.report_view.table.horizontalHeaderItem
+    columns = [header(c).text() for c in range(organiser.report_view.table.columnCount())]
+    assert "Seconds, real" in columns and "Seconds, synthetic" in columns
 
     out = tmp_path / "for-reader"  # a package for a reader elsewhere: no key in it
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
