@@ -5,6 +5,8 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from ..plot_title import LegendTitle
+
 _SPLITS = ("train", "val", "test", "none")
 _CLASS_COLOURS = {"lesion": "#c0392b", "normal": "#2f6fb0", "synthetic": "#8e44ad"}
 
@@ -25,6 +27,7 @@ class DatasetOverview(QWidget):
         super().__init__(parent)
         self.findings_plot = _bar_plot("Findings by type")
         self.patches_plot = _bar_plot("Patches by split")
+        self.patches_title = LegendTitle(self.patches_plot)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.findings_plot)
@@ -62,11 +65,5 @@ class DatasetOverview(QWidget):
             self.patches_plot.addItem(bar)
             self.bars[label] = bar
         self.patches_plot.getAxis("bottom").setTicks([[(i, s) for i, s in enumerate(splits)]])
-        # the legend lives in the title: a legend box inside the plot covers the bars
-        keys = "&nbsp;&nbsp;".join(
-            f"<span style='color:{_CLASS_COLOURS.get(label, '#7f8c8d')}'>■</span>&nbsp;{label}"
-            for label in sorted(patches)
-        )
-        self.patches_plot.setTitle(
-            f"Patches by split&nbsp;&nbsp;&nbsp;{keys}", color="#222", size="10pt"
-        )
+        keys = [(label, _CLASS_COLOURS.get(label, "#7f8c8d")) for label in sorted(patches)]
+        self.patches_title.set("Patches by split", keys, mark="■")
