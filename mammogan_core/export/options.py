@@ -12,7 +12,7 @@ from ..training import PRESETS  # torch-free; model presets share these names
 from ..training.config import device_setting
 from ..training.generate_options import check_checkpoint, checkpoint_setting
 
-FORMATS = ("imagefolder", "npz", "hdf5", "dicom")
+FORMATS = ("imagefolder", "tiff", "npz", "hdf5", "dicom")
 SPLITS = ("train", "val", "test")
 CLASSES = ("lesion", "normal")  # sorted: ImageFolder numbers classes in this order
 SYNTHETIC_PER_REAL_LESION = 1.5  # the one-click default's number of synthetic lesions
@@ -32,8 +32,8 @@ class ExportSettings:
     format: str = setting(
         "imagefolder",
         label="Format",
-        help="imagefolder: OUT/<split>/<class>/*.png (torchvision, Keras); npz / hdf5: one "
-        "array file; dicom: Secondary Capture files",
+        help="imagefolder: OUT/<split>/<class>/*.png (torchvision, Keras); tiff: the same "
+        "layout with TIFF files; npz / hdf5: one array file; dicom: Secondary Capture files",
         choices=FORMATS,
         group=_FILES,
     )
@@ -43,6 +43,14 @@ class ExportSettings:
         help="16 needs patches extracted with 'Keep 16-bit patches' (--uint16)",
         choices=("8", "16"),
         group=_FILES,
+    )
+    license: str = setting(
+        "",
+        label="Licence",
+        help="the dataset's licence, written into its cards (croissant.json, README.md): an "
+        "SPDX id such as CC-BY-4.0, or a URL; blank: the cards say it is not stated",
+        group=_FILES,
+        advanced=True,
     )
     overwrite: bool = setting(
         False,

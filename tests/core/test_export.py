@@ -97,7 +97,7 @@ def test_one_click_imagefolder_reads_back_with_torchvisions_rules(ws_path, tmp_p
     assert summary["manifest"] == str(out / "manifest.csv")
     assert summary["counts"] == tally(rows)
     assert summary["images"] == len(rows)
-    assert summary["files"] == len(rows) + 2
+    assert summary["files"] == len(rows) + 4  # manifest, export.json and the two cards
     train = summary["counts"]["train"]
     assert set(summary["counts"]) == {"train"}
     real_lesions = train["lesion"]["real"]
