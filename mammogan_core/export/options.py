@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,12 @@ class ExportSettings:
     def __post_init__(self) -> None:
         check(self)
         check_checkpoint(self)
+        text = self.license.strip()
+        if text and "://" not in text and not re.fullmatch(r"[A-Za-z0-9.+-]+", text):
+            raise InputError(
+                f"{_FIELDS['license'].describe()}: an SPDX licence id (e.g. CC-BY-4.0) or a URL, "
+                f"not {text!r}"
+            )
         if self.weights and self.run:
             raise InputError(
                 f"{_FIELDS['weights'].describe()}: give a run or a weights file, not both"

@@ -17,9 +17,18 @@ from ..errors import InputError
 from ..events import Event, Finished, Log, Progress, Result
 from ..workspace import PATCH_SIZE, Workspace
 from ..workspace.catalogue import utc_now
-from .cards import write_cards
+from .croissant import croissant
+from .datasheet import datasheet
 from .folder import EXPORT_JSON, check_target, discard, publish, staging_folder
-from .manifest import MANIFEST, RECORD_FILES, export_record, manifest_text, write_json
+from .manifest import (
+    CROISSANT,
+    DATASHEET,
+    MANIFEST,
+    RECORD_FILES,
+    export_record,
+    manifest_text,
+    write_json,
+)
 from .options import ExportSettings
 from .plan import ExportPlan, Item, plan_export
 from .writers import make_writer, require_h5py
@@ -113,8 +122,29 @@ def _write(
         raise
     (staging / MANIFEST).write_text(manifest_text(plan, writer.where), encoding="utf-8")
     write_json(staging / EXPORT_JSON, export_record(plan, files))
-    write_cards(ws, staging, plan, files)
+    _write_cards(ws, staging, plan, files)
     return files
+
+
+def _write_cards(ws: Workspace, folder: Path, plan: ExportPlan, files: list[str]) -> None:
+    """croissant.json and README.md into the (staging) export folder, after the images, the
+    manifest and export.json, whose checksums croissant.json records."""
+    dates = _data_dates(ws, plan)
+    (folder / CROISSANT).write_text(
+        json.dumps(croissant(plan, folder, files, dates), indent=2) + "\n", encoding="utf-8"
+    )
+    (folder / DATASHEET).write_text(datasheet(plan, dates), encoding="utf-8")
+
+
+def _data_dates(ws: Workspace, plan: ExportPlan) -> dict[str, str]:
+    """'patches': the day of the newest patch extraction; 'run': the day the generator's run
+    last changed ('' without one)."""
+    newest = ws.query("SELECT max(created_at) FROM patches")[0][0] or ""
+    run = ""
+    if plan.source is not None and plan.source.run:
+        rows = ws.query("SELECT updated_at FROM runs WHERE id=?", (plan.source.run,))
+        run = rows[0][0][:10] if rows else ""
+    return {"patches": newest[:10], "run": run}
 
 
 def _synthetic_stream(plan: ExportPlan, control: Control) -> Iterator[np.ndarray]:

@@ -231,7 +231,7 @@ def test_no_exported_byte_holds_a_phantom_identity(ws_path, tmp_path):
 
 
 def test_a_re_export_is_byte_identical(ws_path, tmp_path):
-    for fmt in ("imagefolder", "dicom", "npz"):
+    for fmt in ("imagefolder", "tiff", "dicom", "npz"):  # the cards too
         a, b = tmp_path / f"{fmt}-a", tmp_path / f"{fmt}-b"
         export(ws_path, a, "--format", fmt)
         export(ws_path, b, "--format", fmt)

@@ -1,22 +1,19 @@
-"""The dataset cards of an export: croissant.json (MLCommons Croissant 1.0 JSON-LD, which dataset
-search engines and `mlcroissant` read) and README.md (a short datasheet for people).
+"""croissant.json: the export described in MLCommons Croissant 1.0 JSON-LD, which dataset search
+engines and `mlcroissant` read: its files (with their sha256), the splits, and a record per image
+(file, label, split, origin, synthetic flag, source key, generator) read from manifest.csv.
 
-Like the manifest they hold no time of now and no path outside the export: the dates are those
-of the data (the newest patch extraction, the generator run's end), so a re-export of the same
-data writes the same bytes. What the exporter alone knows (the creator, and the licence unless
-given) is left for them to fill in, and says so."""
+Like the manifest it holds no time of now and no path outside the export (datePublished is the
+day of the data), so a re-export of the same data writes the same bytes."""
 
 from __future__ import annotations
 
 import hashlib
-import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..workspace import PATCH_SIZE, Workspace
-from .manifest import COLUMNS, CROISSANT, DATASHEET, EXPORT_JSON, MANIFEST
-from .marks import SOFTWARE
+from ..workspace import PATCH_SIZE
+from .datasheet import NOT_STATED, collection, summary
+from .manifest import COLUMNS, DATASHEET, EXPORT_JSON, MANIFEST
 from .plan import ExportPlan
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
@@ -58,7 +55,6 @@ CONTEXT = {
     "subField": "cr:subField",
     "transform": "cr:transform",
 }
-NOT_STATED = "not stated: fill in before sharing (README.md and croissant.json)"
 # (encodingFormat, glob) of the formats with one file per image
 IMAGE_FILES = {
     "imagefolder": ("image/png", "*/*/*.png"),
@@ -84,27 +80,6 @@ FIELDS = {
         "sha256 of the generator's checkpoint (synthetic)",
     ),
 }
-
-
-def write_cards(ws: Workspace, folder: Path, plan: ExportPlan, files: list[str]) -> None:
-    """croissant.json and README.md into the (staging) export folder, after the images, the
-    manifest and export.json, whose checksums croissant.json records."""
-    dates = data_dates(ws, plan)
-    (folder / CROISSANT).write_text(
-        json.dumps(croissant(plan, folder, files, dates), indent=2) + "\n", encoding="utf-8"
-    )
-    (folder / DATASHEET).write_text(datasheet(plan, dates), encoding="utf-8")
-
-
-def data_dates(ws: Workspace, plan: ExportPlan) -> dict[str, str]:
-    """'patches': the day of the newest patch extraction; 'run': the day the generator's run
-    last changed ('' without one)."""
-    newest = ws.query("SELECT max(created_at) FROM patches")[0][0] or ""
-    run = ""
-    if plan.source is not None and plan.source.run:
-        rows = ws.query("SELECT updated_at FROM runs WHERE id=?", (plan.source.run,))
-        run = rows[0][0][:10] if rows else ""
-    return {"patches": newest[:10], "run": run}
 
 
 def croissant(
@@ -137,7 +112,7 @@ def croissant(
         "@context": CONTEXT,
         "@type": "sc:Dataset",
         "name": "mammogan-export-" + plan.digest()[:12],
-        "description": _summary(plan),
+        "description": summary(plan),
         "conformsTo": CONFORMS_TO,
         "license": _license(plan.settings.license),
         "url": DATASHEET,  # the export has no web page: its datasheet stands for one
@@ -149,11 +124,15 @@ def croissant(
         "keywords": ["mammography", "lesion patches", "data augmentation"]
         + (["synthetic data", "DCGAN"] if synthetic else []),
         "inLanguage": "en",
-        "rai:dataCollection": _collection(plan),
+        "rai:dataCollection": collection(plan),
         "rai:dataCollectionType": ["Secondary Data Analysis"]
         + (["Synthetic"] if synthetic else []),
         "distribution": distribution,
-        "recordSet": [_splits_record_set(plan), _images_record_set(plan)],
+        "recordSet": [
+            _splits_record_set(plan),
+            _images_record_set(plan),
+            *([_files_record_set()] if fmt in IMAGE_FILES else []),
+        ],
     }
 
 
@@ -225,111 +204,24 @@ def _images_record_set(plan: ExportPlan) -> dict[str, Any]:
     }
 
 
-def _summary(plan: ExportPlan) -> str:
-    origins = Counter(it.origin for it in plan.items)
-    parts = ", ".join(f"{n} {origin}" for origin, n in sorted(origins.items()))
-    text = (
-        f"{len(plan.items)} mammography patches of {PATCH_SIZE} x {PATCH_SIZE} px "
-        f"({parts}), lesion and normal, exported by {SOFTWARE} as {plan.settings.format}."
-    )
-    if origins["synthetic"]:
-        text += (
-            " The synthetic images are made by a DCGAN generator, not taken of a patient; each "
-            "is marked so in its own file and in the synthetic field."
-        )
-    return text
-
-
-def _collection(plan: ExportPlan) -> str:
-    text = (
-        "Real patches: crops around annotated findings (lesion) and away from them (normal) of "
-        "de-identified mammograms, extracted by MammoGAN; flipped: their left-right mirror."
-    )
-    if plan.source is not None:
-        src = plan.source
-        text += (
-            f" Synthetic: drawn by the DCGAN generator of run {src.run or '(a weights file)'}, "
-            f"checkpoint {src.checkpoint} (sha256 {src.sha256}), latent seed "
-            f"{plan.settings.seed}."
-        )
-    return text
-
-
-def datasheet(plan: ExportPlan, dates: dict[str, str]) -> str:
-    s, src = plan.settings, plan.source
-    lines = [
-        "# Datasheet: " + "mammogan-export-" + plan.digest()[:12],
-        "",
-        "## What",
-        "",
-        _summary(plan),
-        "",
-        "| split | class | real | flipped | synthetic | patients |",
-        "|---|---|---|---|---|---|",
-    ]
-    for split, by_class in plan.counts().items():
-        for label, by_origin in by_class.items():
-            patients = {
-                it.source_key
-                for it in plan.items
-                if it.split == split and it.label == label and it.source_key
+def _files_record_set() -> dict[str, Any]:
+    """The image files themselves; `path` joins them to the images record set's `file`."""
+    fields = [("path", "sc:Text", "fullpath"), ("image", "sc:ImageObject", "content")]
+    return {
+        "@type": "cr:RecordSet",
+        "@id": "image_files",
+        "name": "image_files",
+        "description": "the pixels of every image file, by its path in the export",
+        "key": {"@id": "image_files/path"},
+        "field": [
+            {
+                "@type": "cr:Field",
+                "@id": f"image_files/{name}",
+                "name": name,
+                "dataType": data_type,
+                "source": {"fileSet": {"@id": "images"}, "extract": {"fileProperty": prop}},
+                **({"references": {"field": {"@id": "images/file"}}} if name == "path" else {}),
             }
-            lines.append(
-                f"| {split} | {label} | {by_origin.get('real', 0)} | "
-                f"{by_origin.get('flipped', 0)} | {by_origin.get('synthetic', 0)} | "
-                f"{len(patients)} |"
-            )
-    lines += ["", "## How it was made", "", _collection(plan)]
-    if dates["patches"]:
-        lines.append(f"The newest patch extraction dates from {dates['patches']}.")
-    lines += [
-        "Flipped and synthetic images are in the training split only: validation and test "
-        "hold real patches alone.",
-        "",
-        "Settings (as in export.json):",
-        "",
-        "```json",
-        json.dumps(s.recorded(), indent=2, sort_keys=True),
-        "```",
-        "",
-        "## Synthetic images",
-        "",
-    ]
-    if src is None:
-        lines.append("None: every image is real or a mirrored real one.")
-    else:
-        lines += [
-            f"Generator: run `{src.run or '(a weights file)'}`, checkpoint `{src.checkpoint}`, "
-            f"sha256 `{src.sha256}`.",
-            "Each synthetic image says so in its own file: PNG tEXt `Synthetic: true` with "
-            "`Synthetic-Run` and `Synthetic-Checkpoint-SHA256`; TIFF ImageDescription (JSON) and "
-            "Software; DICOM Conversion Type SYN, Image Type SYNTHETIC, Synthetic Data YES and "
-            "the generator in the Contributing Equipment Sequence; NPZ and HDF5 the `synthetic`, "
-            "`generator_run` and `generator_sha256` arrays. manifest.csv and croissant.json "
-            "carry the `synthetic` flag of every image.",
-        ]
-    lines += [
-        "",
-        "## De-identification",
-        "",
-        "Only patch pixels are exported: no value of a source file's header (names, ids, "
-        "dates, institution, UIDs); DICOM files get new UIDs derived from the export. A real "
-        "patch names its patient only by a salted pseudonym (`source_key`), for patient-level "
-        "splits; pixels may still show what the source image showed.",
-        "",
-        "## Licence and creator",
-        "",
-        f"- Licence: {s.license.strip() or NOT_STATED}",
-        f"- Creator: {NOT_STATED}",
-        "- The licence must allow what the source data's licence allows: check it.",
-        "",
-        "## Intended use and limits",
-        "",
-        "Research on lesion classification and data augmentation. Not for diagnosis or any "
-        "clinical decision. Synthetic lesions resemble the training patches of one workspace; "
-        "they do not add patients, and a model trained on them must be tested on real data.",
-        "",
-        f"Files: {MANIFEST} (one row per image), {EXPORT_JSON}, {CROISSANT}.",
-        "",
-    ]
-    return "\n".join(lines)
+            for name, data_type, prop in fields
+        ],
+    }
