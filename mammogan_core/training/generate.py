@@ -51,14 +51,19 @@ def generator_from_run(
 def generator_from_file(
     path: str | Path, preset: str = "alyafi2020"
 ) -> tuple[Generator, dict[str, Any]]:
-    """An external state dict (e.g. medigan's `malign_mass_gen`) or one of our checkpoints (its
-    own model spec wins over `preset`)."""
+    """An external state dict (e.g. medigan's `malign_mass_gen`), an exported generator (a
+    folder, or its generator.pt: its config.json names the architecture) or one of our
+    checkpoints (its own model spec wins over `preset`)."""
+    from .generator_package import package_of, package_spec
+
+    path, package = package_of(path)
     obj = read_state_file(path)
-    spec = (
-        ModelSpec.from_dict(obj["model"])
-        if isinstance(obj.get("model"), dict)
-        else model_spec(preset)
-    )
+    if package is not None:
+        spec = package_spec(package)
+    elif isinstance(obj.get("model"), dict):
+        spec = ModelSpec.from_dict(obj["model"])
+    else:
+        spec = model_spec(preset)
     g = build_generator(spec)
     load_state_strict(g, generator_state(obj, path), path, spec.preset)
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
