@@ -178,10 +178,11 @@ def _run_source(ws: Workspace, run: str, which: str, preset: str) -> SyntheticSo
 def _weights_source(path: Path, preset: str) -> SyntheticSource:
     from ..training.generator_package import package_of  # imports torch
 
-    path, _ = package_of(path)  # an exported generator's folder: its generator.pt
+    path, package = package_of(path)  # an exported generator's folder: its generator.pt
     if not path.is_file():
         raise InputError("no such weights file", path)
-    return SyntheticSource(path, "", path.name, file_sha256(path), "", preset)
+    run = package["source"]["run"] if package else ""  # where an exported generator came from
+    return SyntheticSource(path, run, path.name, file_sha256(path), "", preset)
 
 
 def file_sha256(path: Path) -> str:

@@ -85,6 +85,7 @@ def test_the_package_is_a_plain_state_dict_another_tool_rebuilds(package):
 
 def test_generate_from_the_package_draws_the_runs_images(package, tmp_path):
     ws_path, run, out = package
+    config = json.loads((out / "config.json").read_text())
     flags = ["--n", "4", "--seed", "3"]
     assert (
         cli(
@@ -107,6 +108,12 @@ def test_generate_from_the_package_draws_the_runs_images(package, tmp_path):
             assert np.array_equal(
                 np.asarray(Image.open(tmp_path / "a" / name)), np.asarray(Image.open(b / name))
             )
+            # generate's PNGs are marked as an export's are: by the run and the weights' hash
+            text = Image.open(b / name).text
+            assert text["Synthetic"] == "true" and text["Synthetic-Run"] == run
+            assert text["Synthetic-Checkpoint-SHA256"] == config["weights"]["sha256"]
+    by_run = Image.open(tmp_path / "a" / "sample_00000.png").text
+    assert by_run["Synthetic-Checkpoint-SHA256"] == config["source"]["checkpoint_sha256"]
 
 
 def test_an_export_with_the_package_as_weights_matches_the_run_and_names_it(package, tmp_path):
@@ -124,6 +131,7 @@ def test_an_export_with_the_package_as_weights_matches_the_run_and_names_it(pack
     config = json.loads((out / "config.json").read_text())
     assert {r["checkpoint_sha256"] for r in by_package} == {config["weights"]["sha256"]}
     assert {r["checkpoint"] for r in by_package} == {"generator.pt"}
+    assert {r["run"] for r in by_package} == {config["source"]["run"]}
     for a, b in zip(by_run, by_package):
         pixels = [
             np.asarray(Image.open(f / r["file"]))
