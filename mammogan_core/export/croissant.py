@@ -159,20 +159,38 @@ def _license(license: str) -> str | dict[str, str]:
     return f"https://spdx.org/licenses/{text}.html"
 
 
-def _splits_record_set(plan: ExportPlan) -> dict[str, Any]:
-    splits = sorted({it.split for it in plan.items}, key=list(SPLIT_URLS).index)
+def _field(record_set: str, name: str, data_type: Any, **more: Any) -> dict[str, Any]:
+    return {
+        "@type": "cr:Field",
+        "@id": f"{record_set}/{name}",
+        "name": name,
+        "dataType": data_type,
+        **more,
+    }
+
+
+def _record_set(name: str, description: str, key: Any, fields: list, **more: Any) -> dict:
     return {
         "@type": "cr:RecordSet",
-        "@id": "splits",
-        "name": "splits",
-        "dataType": "cr:Split",
-        "key": {"@id": "splits/name"},
-        "field": [
-            {"@type": "cr:Field", "@id": "splits/name", "name": "name", "dataType": "sc:Text"},
-            {"@type": "cr:Field", "@id": "splits/url", "name": "url", "dataType": "cr:Split"},
-        ],
-        "data": [{"splits/name": s, "splits/url": SPLIT_URLS[s]} for s in splits],
+        "@id": name,
+        "name": name,
+        "description": description,
+        "key": key,
+        "field": fields,
+        **more,
     }
+
+
+def _splits_record_set(plan: ExportPlan) -> dict[str, Any]:
+    splits = sorted({it.split for it in plan.items}, key=list(SPLIT_URLS).index)
+    return _record_set(
+        "splits",
+        "the splits of the export (validation and test hold real patches alone)",
+        {"@id": "splits/name"},
+        [_field("splits", "name", "sc:Text"), _field("splits", "url", "cr:Split")],
+        dataType="cr:Split",
+        data=[{"splits/name": s, "splits/url": SPLIT_URLS[s]} for s in splits],
+    )
 
 
 def _images_record_set(plan: ExportPlan) -> dict[str, Any]:
@@ -182,46 +200,33 @@ def _images_record_set(plan: ExportPlan) -> dict[str, Any]:
         if column not in FIELDS or (column == "index" and not array_file):
             continue
         name, data_type, description = FIELDS[column]
-        field: dict[str, Any] = {
-            "@type": "cr:Field",
-            "@id": f"images/{name}",
-            "name": name,
-            "description": description,
-            "dataType": data_type,
-            "source": {"fileObject": {"@id": MANIFEST}, "extract": {"column": column}},
-        }
-        if column == "split":
-            field["references"] = {"field": {"@id": "splits/name"}}
-        fields.append(field)
+        source = {"fileObject": {"@id": MANIFEST}, "extract": {"column": column}}
+        link = {"references": {"field": {"@id": "splits/name"}}} if column == "split" else {}
+        fields.append(
+            _field("images", name, data_type, description=description, source=source, **link)
+        )
     key = ["images/file", "images/index"] if array_file else ["images/file"]
-    return {
-        "@type": "cr:RecordSet",
-        "@id": "images",
-        "name": "images",
-        "description": f"one record per image ({PATCH_SIZE} x {PATCH_SIZE} px, grey)",
-        "key": [{"@id": k} for k in key],
-        "field": fields,
-    }
+    return _record_set(
+        "images",
+        f"one record per image ({PATCH_SIZE} x {PATCH_SIZE} px, grey)",
+        [{"@id": k} for k in key],
+        fields,
+    )
 
 
 def _files_record_set() -> dict[str, Any]:
     """The image files themselves; `path` joins them to the images record set's `file`."""
-    fields = [("path", "sc:Text", "fullpath"), ("image", "sc:ImageObject", "content")]
-    return {
-        "@type": "cr:RecordSet",
-        "@id": "image_files",
-        "name": "image_files",
-        "description": "the pixels of every image file, by its path in the export",
-        "key": {"@id": "image_files/path"},
-        "field": [
-            {
-                "@type": "cr:Field",
-                "@id": f"image_files/{name}",
-                "name": name,
-                "dataType": data_type,
-                "source": {"fileSet": {"@id": "images"}, "extract": {"fileProperty": prop}},
-                **({"references": {"field": {"@id": "images/file"}}} if name == "path" else {}),
-            }
-            for name, data_type, prop in fields
+    link = {"references": {"field": {"@id": "images/file"}}}
+    return _record_set(
+        "image_files",
+        "the pixels of every image file, by its path in the export",
+        {"@id": "image_files/path"},
+        [
+            _field("image_files", "path", "sc:Text", source=_file_property("fullpath"), **link),
+            _field("image_files", "image", "sc:ImageObject", source=_file_property("content")),
         ],
-    }
+    )
+
+
+def _file_property(prop: str) -> dict[str, Any]:
+    return {"fileSet": {"@id": "images"}, "extract": {"fileProperty": prop}}

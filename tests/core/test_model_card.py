@@ -10,19 +10,10 @@ import pytest
 from mammogan_core.cli.main import run_cli
 from mammogan_core.training.model_card import MODEL_CARD, training_seconds, write_model_card
 
-from .test_train import add_lesions
+from . import test_evaluate_cli
+from .test_evaluate_cli import json_tail
 
-
-def json_tail(capsys) -> dict:
-    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-
-
-@pytest.fixture
-def trained(workspace, capsys):
-    add_lesions(workspace, 40)
-    args = ["train", "--workspace", str(workspace.root), "--preset", "tiny", "--epochs", "1"]
-    assert run_cli([*args, "--device", "cpu", "--json", "--quiet"]).exit_code == 0
-    return workspace, json_tail(capsys)["run"]
+trained = test_evaluate_cli.trained  # the fixture: a tiny run of 40 lesions, one epoch
 
 
 def section(card: str, title: str) -> str:
