@@ -150,6 +150,7 @@ def _full_name(func: ast.expr, imported: dict[str, str]) -> str | None:
 
 
 @pytest.mark.parametrize("name", sorted(OTHERS))
-def test_the_torchvision_and_monai_snippets_load_the_exports(name, exports):
-    pytest.importorskip(OTHERS[name])
-    check_loader(run_snippet(name)["loader"], exports, with_flag=name.startswith("monai"))
+def test_the_torchvision_and_monai_snippets_load_the_exports(name, request):
+    pytest.importorskip(OTHERS[name])  # before the exports are made
+    rows = request.getfixturevalue("exports")
+    check_loader(run_snippet(name)["loader"], rows, with_flag=name.startswith("monai"))
