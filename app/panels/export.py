@@ -242,7 +242,7 @@ class ExportPanel(Panel):
         self._folder = Path(result.out)
         self.status.setText(
             f"Exported <b>{result.images:,}</b> images ({result.format}) to {result.out}; "
-            "manifest.csv lists each one."
+            "manifest.csv lists each one; croissant.json and README.md describe the dataset."
         )
 
     def _export_ended(self) -> None:

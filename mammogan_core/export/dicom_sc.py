@@ -18,7 +18,11 @@ from pydicom.uid import (
     generate_uid,
 )
 
-from .plan import CLASSES, SPLITS, Item
+from .. import __version__
+from .plan import CLASSES, SPLITS, Item, SyntheticSource
+
+# DICOM PS3.16 CID 7005: the generator made the pixels, there was no other acquisition
+ACQUISITION_EQUIPMENT = ("109101", "DCM", "Acquisition Equipment")
 
 COMMENTS = {
     "real": "Real mammography patch (128 x 128 px crop of a de-identified source image)",
@@ -27,8 +31,11 @@ COMMENTS = {
 }
 
 
-def dicom_bytes(item: Item, number: int, pixels: np.ndarray, export_digest: str) -> bytes:
-    """`number`: the item's place in the export (InstanceNumber)."""
+def dicom_bytes(
+    item: Item, number: int, pixels: np.ndarray, export_digest: str, mark: SyntheticSource | None
+) -> bytes:
+    """`number`: the item's place in the export (InstanceNumber); `mark`: the generator of a
+    synthetic image, None for a real one."""
     uid = lambda *what: generate_uid(entropy_srcs=["mammogan-export", export_digest, *what])  # noqa: E731
     pixel_hash = hashlib.sha256(pixels.tobytes()).hexdigest()
     sop = uid(item.stem, item.split, pixel_hash)
@@ -59,6 +66,9 @@ def dicom_bytes(item: Item, number: int, pixels: np.ndarray, export_digest: str)
     ds.ImageType = ["DERIVED", "SECONDARY", item.origin.upper()]
     ds.ImageComments = COMMENTS[item.origin]
     ds.DerivationDescription = COMMENTS[item.origin]
+    if mark is not None:
+        ds.SyntheticData = "YES"
+        ds.ContributingEquipmentSequence = [_generator_equipment(mark)]
     ds.BurnedInAnnotation = "NO"
     ds.RecognizableVisualFeatures = "NO"
     ds.LossyImageCompression = "00"
@@ -72,3 +82,23 @@ def dicom_bytes(item: Item, number: int, pixels: np.ndarray, export_digest: str)
     buf = io.BytesIO()
     pydicom.dcmwrite(buf, ds, enforce_file_format=True)
     return buf.getvalue()
+
+
+def _generator_equipment(mark: SyntheticSource) -> Dataset:
+    """The generator as Contributing Equipment (General Equipment attributes, PS3.3 C.12.1):
+    standard attributes that de-identification profiles keep, where a private block would be
+    stripped. Device Serial Number (LO, 64 characters) holds the checkpoint's sha256, which
+    identifies the weights exactly; Contribution Description the run and checkpoint as
+    key=value pairs."""
+    code = Dataset()
+    code.CodeValue, code.CodingSchemeDesignator, code.CodeMeaning = ACQUISITION_EQUIPMENT
+    eq = Dataset()
+    eq.PurposeOfReferenceCodeSequence = [code]
+    eq.Manufacturer = "MammoGAN"
+    eq.ManufacturerModelName = "DCGAN generator"
+    eq.DeviceSerialNumber = mark.sha256
+    eq.SoftwareVersions = __version__
+    eq.ContributionDescription = (
+        f"run={mark.run}; checkpoint={mark.checkpoint}; checkpoint_sha256={mark.sha256}"
+    )
+    return eq

@@ -13,15 +13,20 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from .folder import EXPORT_JSON
 from .plan import ExportPlan
 
 MANIFEST = "manifest.csv"
+CROISSANT = "croissant.json"
+DATASHEET = "README.md"
+RECORD_FILES = (MANIFEST, EXPORT_JSON, CROISSANT, DATASHEET)  # beside the images in an export
 COLUMNS = (
     "file",
     "index",  # the row of the image in dataset.npz / dataset.h5 ('' for one file per image)
     "split",
     "class",
     "origin",  # real | flipped | synthetic
+    "synthetic",  # true | false: origin synthetic (Croissant's boolean field)
     "lesion_type",
     "source_key",  # the source patient's salted pseudonym (real, flipped)
     "patch_id",  # the source patch in the workspace (real, flipped)
@@ -48,6 +53,7 @@ def manifest_text(plan: ExportPlan, where: Callable[[Any, int], tuple[str, str]]
                 it.split,
                 it.label,
                 it.origin,
+                "true" if it.origin == "synthetic" else "false",
                 it.lesion_type,
                 it.source_key,
                 "" if it.patch_id is None else it.patch_id,
@@ -68,7 +74,7 @@ def export_record(plan: ExportPlan, files: list[str]) -> dict[str, Any]:
         "settings": plan.settings.recorded(),
         "counts": plan.counts(),
         "images": len(plan.items),
-        "files": len(files) + 2,  # with manifest.csv and this file
+        "files": len(files) + len(RECORD_FILES),
         "generator": None
         if src is None
         else {"run": src.run, "checkpoint": src.checkpoint, "sha256": src.sha256},
@@ -87,8 +93,8 @@ def versions(fmt: str, synthetic: bool) -> dict[str, str]:
         "python": platform.python_version(),
         "numpy": numpy.__version__,
     }
-    wanted = {"imagefolder": ["pillow"], "dicom": ["pydicom"], "hdf5": ["h5py"], "npz": []}[fmt]
-    for name in [*wanted, *(["torch"] if synthetic else [])]:
+    wanted = {"imagefolder": ["pillow"], "tiff": ["pillow"], "dicom": ["pydicom"], "hdf5": ["h5py"]}
+    for name in [*wanted.get(fmt, []), *(["torch"] if synthetic else [])]:
         found[name] = version(name)
     return found
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from ..training import PRESETS  # torch-free; model presets share these names
 from ..training.config import device_setting
 from ..training.generate_options import check_checkpoint, checkpoint_setting
 
-FORMATS = ("imagefolder", "npz", "hdf5", "dicom")
+FORMATS = ("imagefolder", "tiff", "npz", "hdf5", "dicom")
 SPLITS = ("train", "val", "test")
 CLASSES = ("lesion", "normal")  # sorted: ImageFolder numbers classes in this order
 SYNTHETIC_PER_REAL_LESION = 1.5  # the one-click default's number of synthetic lesions
@@ -32,8 +33,8 @@ class ExportSettings:
     format: str = setting(
         "imagefolder",
         label="Format",
-        help="imagefolder: OUT/<split>/<class>/*.png (torchvision, Keras); npz / hdf5: one "
-        "array file; dicom: Secondary Capture files",
+        help="imagefolder: OUT/<split>/<class>/*.png (torchvision, Keras); tiff: the same "
+        "layout with TIFF files; npz / hdf5: one array file; dicom: Secondary Capture files",
         choices=FORMATS,
         group=_FILES,
     )
@@ -43,6 +44,14 @@ class ExportSettings:
         help="16 needs patches extracted with 'Keep 16-bit patches' (--uint16)",
         choices=("8", "16"),
         group=_FILES,
+    )
+    license: str = setting(
+        "",
+        label="Licence",
+        help="the dataset's licence, written into its cards (croissant.json, README.md): an "
+        "SPDX id such as CC-BY-4.0, or a URL; blank: the cards say it is not stated",
+        group=_FILES,
+        advanced=True,
     )
     overwrite: bool = setting(
         False,
@@ -109,6 +118,12 @@ class ExportSettings:
     def __post_init__(self) -> None:
         check(self)
         check_checkpoint(self)
+        text = self.license.strip()
+        if text and "://" not in text and not re.fullmatch(r"[A-Za-z0-9.+-]+", text):
+            raise InputError(
+                f"{_FIELDS['license'].describe()}: an SPDX licence id (e.g. CC-BY-4.0) or a URL, "
+                f"not {text!r}"
+            )
         if self.weights and self.run:
             raise InputError(
                 f"{_FIELDS['weights'].describe()}: give a run or a weights file, not both"

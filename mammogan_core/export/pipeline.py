@@ -1,6 +1,7 @@
 """The export: real patches of the chosen splits and classes, their flipped copies and synthetic
 lesions (training split only), written in one format with manifest.csv and export.json into a
-staging folder that becomes the export folder at the end."""
+staging folder that becomes the export folder at the end, with its dataset cards
+(croissant.json, README.md)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,18 @@ from ..errors import InputError
 from ..events import Event, Finished, Log, Progress, Result
 from ..workspace import PATCH_SIZE, Workspace
 from ..workspace.catalogue import utc_now
+from .croissant import croissant
+from .datasheet import datasheet
 from .folder import EXPORT_JSON, check_target, discard, publish, staging_folder
-from .manifest import MANIFEST, export_record, manifest_text, write_json
+from .manifest import (
+    CROISSANT,
+    DATASHEET,
+    MANIFEST,
+    RECORD_FILES,
+    export_record,
+    manifest_text,
+    write_json,
+)
 from .options import ExportSettings
 from .plan import ExportPlan, Item, plan_export
 from .writers import make_writer, require_h5py
@@ -31,7 +42,7 @@ class ExportResult(Result):
     out: str
     format: str
     images: int
-    files: int  # files in the export: images or the array file, manifest.csv, export.json
+    files: int  # images or the array file, manifest.csv, export.json and the two cards
     counts: dict[str, dict[str, dict[str, int]]]  # split -> class -> origin -> images
     manifest: str
     warnings: tuple[str, ...] = ()
@@ -73,7 +84,7 @@ def export_dataset(ws: Workspace, settings: ExportSettings, control: Control) ->
             str(target),
             settings.format,
             len(plan.items),
-            len(files) + 2,
+            len(files) + len(RECORD_FILES),
             plan.counts(),
             str(target / MANIFEST),
             plan.warnings,
@@ -111,7 +122,29 @@ def _write(
         raise
     (staging / MANIFEST).write_text(manifest_text(plan, writer.where), encoding="utf-8")
     write_json(staging / EXPORT_JSON, export_record(plan, files))
+    _write_cards(ws, staging, plan, files)
     return files
+
+
+def _write_cards(ws: Workspace, folder: Path, plan: ExportPlan, files: list[str]) -> None:
+    """croissant.json and README.md into the (staging) export folder, after the images, the
+    manifest and export.json, whose checksums croissant.json records."""
+    dates = _data_dates(ws, plan)
+    (folder / CROISSANT).write_text(
+        json.dumps(croissant(plan, folder, files, dates), indent=2) + "\n", encoding="utf-8"
+    )
+    (folder / DATASHEET).write_text(datasheet(plan, dates), encoding="utf-8")
+
+
+def _data_dates(ws: Workspace, plan: ExportPlan) -> dict[str, str]:
+    """'patches': the day of the newest patch extraction; 'run': the day the generator's run
+    last changed ('' without one)."""
+    newest = ws.query("SELECT max(created_at) FROM patches")[0][0] or ""
+    run = ""
+    if plan.source is not None and plan.source.run:
+        rows = ws.query("SELECT updated_at FROM runs WHERE id=?", (plan.source.run,))
+        run = rows[0][0][:10] if rows else ""
+    return {"patches": newest[:10], "run": run}
 
 
 def _synthetic_stream(plan: ExportPlan, control: Control) -> Iterator[np.ndarray]:

@@ -167,16 +167,20 @@ def _run_source(ws: Workspace, run: str, which: str, preset: str) -> SyntheticSo
         types = ",".join(stored_train_config(ws, run).lesion_types or ())
     except (InputError, TypeError, KeyError):  # a config of another version: type unknown
         types = ""
-    return SyntheticSource(path, run, ws.rel(path), _sha256(path), types, preset)
+    return SyntheticSource(path, run, ws.rel(path), file_sha256(path), types, preset)
 
 
 def _weights_source(path: Path, preset: str) -> SyntheticSource:
+    from ..training.generator_package import package_of  # imports torch
+
+    path, package = package_of(path)  # an exported generator's folder: its generator.pt
     if not path.is_file():
         raise InputError("no such weights file", path)
-    return SyntheticSource(path, "", path.name, _sha256(path), "", preset)
+    run = package["source"]["run"] if package else ""  # where an exported generator came from
+    return SyntheticSource(path, run, path.name, file_sha256(path), "", preset)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

@@ -1,5 +1,5 @@
-"""The export formats: one image file per item (ImageFolder PNGs, DICOM) or one array file
-(NPZ, HDF5). Each writer takes items in chunks with their pixels and says where the manifest
+"""The export formats: one image file per item (ImageFolder PNGs or TIFFs, DICOM) or one array
+file (NPZ, HDF5). Each writer takes items in chunks with their pixels and says where the manifest
 finds each item. Files are written plainly: the whole export is staged in a folder that is
 renamed to its name only once complete (folder.py)."""
 
@@ -17,8 +17,9 @@ from PIL import Image
 from ..errors import InputError
 from ..workspace import PATCH_SIZE
 from .dicom_sc import dicom_bytes
+from .marks import png_info, tiff_tags
 from .options import CLASSES
-from .plan import ExportPlan, Item
+from .plan import ExportPlan, Item, SyntheticSource
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's earliest date: no time of now in a file
 
@@ -66,28 +67,38 @@ class FileWriter:
         pass
 
 
-def png_bytes(item: Item, number: int, pixels: np.ndarray) -> bytes:
+def png_bytes(pixels: np.ndarray, mark: SyntheticSource | None) -> bytes:
+    """`mark`: the generator of a synthetic image (its tEXt chunks), None for a real one."""
     buf = io.BytesIO()
-    Image.fromarray(pixels).save(buf, format="PNG")  # uint16 arrays become 16-bit PNGs
+    extra = {"pnginfo": png_info(mark)} if mark else {}
+    Image.fromarray(pixels).save(buf, format="PNG", **extra)  # uint16 becomes a 16-bit PNG
+    return buf.getvalue()
+
+
+def tiff_bytes(pixels: np.ndarray, mark: SyntheticSource | None) -> bytes:
+    """Uncompressed grey TIFF (16-bit kept); Pillow writes no date unless asked to."""
+    buf = io.BytesIO()
+    Image.fromarray(pixels).save(buf, format="TIFF", **(tiff_tags(mark) if mark else {}))
     return buf.getvalue()
 
 
 class NpzWriter:
     """dataset.npz: images (N x 128 x 128), labels (index into class_names, as ImageFolder
-    numbers them), class_names, origin, split. The images are streamed into the archive (an
+    numbers them), class_names, origin, split, and the synthetic images' marks: synthetic
+    (bool), generator_run and generator_sha256 ('' for a real image). The images are streamed into the archive (an
     export may not fit in memory) with a fixed date, so the file is the same on a re-export."""
 
     name = "dataset.npz"
 
     def __init__(self, root: Path, plan: ExportPlan) -> None:
-        self.items = plan.items
+        self.plan = plan
         self.zip = zipfile.ZipFile(root / self.name, "w", zipfile.ZIP_STORED, allowZip64=True)
         dtype = np.dtype(plan.settings.dtype)
         self.images = self.zip.open(_entry("images"), "w", force_zip64=True)
         header = {
             "descr": np.lib.format.dtype_to_descr(dtype),
             "fortran_order": False,
-            "shape": (len(self.items), PATCH_SIZE, PATCH_SIZE),
+            "shape": (len(plan.items), PATCH_SIZE, PATCH_SIZE),
         }
         np.lib.format.write_array_header_1_0(self.images, header)
 
@@ -99,7 +110,7 @@ class NpzWriter:
 
     def close(self) -> list[str]:
         self.images.close()
-        for key, array in _columns(self.items).items():
+        for key, array in _columns(self.plan).items():
             with self.zip.open(_entry(key), "w", force_zip64=True) as fh:
                 np.lib.format.write_array(fh, array, allow_pickle=False)
         self.zip.close()
@@ -116,12 +127,19 @@ def _entry(key: str) -> zipfile.ZipInfo:
     return info
 
 
-def _columns(items: Sequence[Item]) -> dict[str, np.ndarray]:
+def _columns(plan: ExportPlan) -> dict[str, np.ndarray]:
+    items, src = plan.items, plan.source
+    synthetic = np.array([it.origin == "synthetic" for it in items], dtype=bool)
+    of_generator = lambda value: np.array([value if s else "" for s in synthetic])  # noqa: E731
     return {
         "labels": np.array([CLASSES.index(it.label) for it in items], dtype=np.int64),
         "class_names": np.array(CLASSES),
         "origin": np.array([it.origin for it in items]),
         "split": np.array([it.split for it in items]),
+        "synthetic": synthetic,
+        # str(''): an export without synthetic images still has the (empty) columns
+        "generator_run": of_generator(src.run if src else ""),
+        "generator_sha256": of_generator(src.sha256 if src else ""),
     }
 
 
@@ -132,11 +150,11 @@ class Hdf5Writer:
 
     def __init__(self, root: Path, plan: ExportPlan) -> None:
         h5py = require_h5py()
-        self.items = plan.items
+        self.plan = plan
         self.file = h5py.File(root / self.name, "w", track_order=False)
         self.images = self.file.create_dataset(
             "images",
-            shape=(len(self.items), PATCH_SIZE, PATCH_SIZE),
+            shape=(len(plan.items), PATCH_SIZE, PATCH_SIZE),
             dtype=plan.settings.dtype,
             chunks=(1, PATCH_SIZE, PATCH_SIZE),
             track_times=False,
@@ -151,7 +169,7 @@ class Hdf5Writer:
     def close(self) -> list[str]:
         import h5py
 
-        for key, array in _columns(self.items).items():
+        for key, array in _columns(self.plan).items():
             if array.dtype.kind == "U":
                 array = array.astype(object)
                 dtype = h5py.string_dtype()
@@ -177,11 +195,14 @@ def require_h5py() -> Any:
 
 def make_writer(root: Path, plan: ExportPlan) -> Writer:
     fmt = plan.settings.format
+    mark = lambda it: plan.source if it.origin == "synthetic" else None  # noqa: E731
     if fmt == "imagefolder":
-        return FileWriter(root, "png", png_bytes)
+        return FileWriter(root, "png", lambda it, n, px: png_bytes(px, mark(it)))
+    if fmt == "tiff":
+        return FileWriter(root, "tif", lambda it, n, px: tiff_bytes(px, mark(it)))
     if fmt == "dicom":
         digest = plan.digest()
-        return FileWriter(root, "dcm", lambda it, n, px: dicom_bytes(it, n, px, digest))
+        return FileWriter(root, "dcm", lambda it, n, px: dicom_bytes(it, n, px, digest, mark(it)))
     if fmt == "npz":
         return NpzWriter(root, plan)
     return Hdf5Writer(root, plan)

@@ -17,6 +17,7 @@ from ..events import Event, Finished, Log
 from ..training.data import describe_selection, select_patch_ids
 from ..training.devices import resolve_device
 from ..training.generate import generator_from_run
+from ..training.model_card import write_model_card
 from ..training.runs import stored_train_config
 from ..workspace import Workspace
 from .cache import ids_key
@@ -82,4 +83,5 @@ def evaluate_run(ws: Workspace, options: EvaluateOptions, control: Control) -> I
             report_dir=ws.rel(folder),
         ),
     )
+    write_model_card(ws, options.run)
     yield Finished(result)

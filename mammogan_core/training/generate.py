@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from ..atomic import atomic_write_json
+from ..atomic import atomic_write_bytes, atomic_write_json
 from ..control import Control, Stopped
 from ..errors import InputError
 from ..events import Event, Finished, Progress
+from ..export.plan import file_sha256
 from ..models import (
     Generator,
     ModelSpec,
@@ -25,7 +25,7 @@ from ..models import (
 from ..workspace import PATCH_SIZE, Workspace
 from ..workspace.catalogue import utc_now
 from .checkpoints import load_checkpoint
-from .data import to_uint8, write_png
+from .data import to_uint8
 from .results import GenerateResult
 from .runs import find_checkpoint
 
@@ -43,6 +43,7 @@ def generator_from_run(
     return g.eval(), {
         "run": run_id,
         "checkpoint": ws.rel(path),
+        "sha256": file_sha256(path),
         "step": int(payload["step"]),
         "model": spec.to_dict(),
     }
@@ -51,18 +52,24 @@ def generator_from_run(
 def generator_from_file(
     path: str | Path, preset: str = "alyafi2020"
 ) -> tuple[Generator, dict[str, Any]]:
-    """An external state dict (e.g. medigan's `malign_mass_gen`) or one of our checkpoints (its
-    own model spec wins over `preset`)."""
+    """An external state dict (e.g. medigan's `malign_mass_gen`), an exported generator (a
+    folder, or its generator.pt: its config.json names the architecture) or one of our
+    checkpoints (its own model spec wins over `preset`)."""
+    from .generator_package import package_of, package_spec
+
+    path, package = package_of(path)
     obj = read_state_file(path)
-    spec = (
-        ModelSpec.from_dict(obj["model"])
-        if isinstance(obj.get("model"), dict)
-        else model_spec(preset)
-    )
+    if package is not None:
+        spec = package_spec(package)
+    elif isinstance(obj.get("model"), dict):
+        spec = ModelSpec.from_dict(obj["model"])
+    else:
+        spec = model_spec(preset)
     g = build_generator(spec)
     load_state_strict(g, generator_state(obj, path), path, spec.preset)
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    digest = file_sha256(path)
     return g.eval(), {
+        **({"run": package["source"]["run"]} if package else {}),
         "weights": str(Path(path).resolve()),
         "sha256": digest,
         "model": spec.to_dict(),
@@ -94,7 +101,20 @@ def generate_pngs(
     source: dict[str, Any],
 ) -> Iterator[Event]:
     """Write `n` samples as out/sample_00000.png ..., then out/manifest.json (last, atomically).
-    z ~ N(0, 1) is drawn on the CPU from `seed`, so a seed gives the same images on any device."""
+    z ~ N(0, 1) is drawn on the CPU from `seed`, so a seed gives the same images on any device.
+    Each PNG is marked synthetic in its own tEXt chunks, as an export's are (export/marks.py)."""
+    from ..export.plan import SyntheticSource
+    from ..export.writers import png_bytes
+
+    weights = Path(source.get("weights", ""))
+    mark = SyntheticSource(
+        weights,
+        source.get("run", ""),
+        source.get("checkpoint", weights.name),
+        source["sha256"],
+        "",
+        "",
+    )
     if n < 1:
         raise InputError(f"--n must be at least 1 (got {n})")
     out = Path(out).expanduser().resolve()
@@ -107,7 +127,7 @@ def generate_pngs(
         for batch in sample_batches(g, n, seed, device, control):
             for img in to_uint8(batch).numpy()[:, 0]:
                 path = out / f"sample_{len(files):05d}.png"
-                write_png(path, img)
+                atomic_write_bytes(path, png_bytes(img, mark))
                 files.append(str(path))
             yield Progress(len(files), n, unit="images")
     except Stopped:

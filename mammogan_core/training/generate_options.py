@@ -44,8 +44,8 @@ class GenerateOptions:
     weights: str = setting(
         "",
         label="Weights file",
-        help="a generator state dict (e.g. medigan's malign_mass_gen), loaded safely; no "
-        "workspace needed",
+        help="a generator state dict (e.g. medigan's malign_mass_gen) or an exported "
+        "generator (its folder or generator.pt), loaded safely; no workspace needed",
         path="file",
         group=_SOURCE,
     )

@@ -22,6 +22,7 @@ from .config import TrainConfig
 from .data import grid, load_patches, to_uint8, write_png
 from .devices import DistInfo, dist_from_env, init_distributed, resolve_device, speed_plan
 from .metrics import EMA_NAMES, MetricsWindows
+from .model_card import write_model_card
 from .owner import this_process
 from .results import TrainResult
 from .step import GUARDED_CALLS, GanStep
@@ -268,6 +269,7 @@ class _Session:
         yield from self._check_collapse()
         if self.main:
             runs.set_status(self.ws, self.run_id, status)
+            write_model_card(self.ws, self.run_id)
         seconds = time.perf_counter() - t_start - self.paused_s
         done = (self.step - self.start_step) * cfg.batch_size * self.dist.world_size
         yield Finished(

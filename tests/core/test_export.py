@@ -97,7 +97,7 @@ def test_one_click_imagefolder_reads_back_with_torchvisions_rules(ws_path, tmp_p
     assert summary["manifest"] == str(out / "manifest.csv")
     assert summary["counts"] == tally(rows)
     assert summary["images"] == len(rows)
-    assert summary["files"] == len(rows) + 2
+    assert summary["files"] == len(rows) + 4  # manifest, export.json and the two cards
     train = summary["counts"]["train"]
     assert set(summary["counts"]) == {"train"}
     real_lesions = train["lesion"]["real"]
@@ -231,7 +231,7 @@ def test_no_exported_byte_holds_a_phantom_identity(ws_path, tmp_path):
 
 
 def test_a_re_export_is_byte_identical(ws_path, tmp_path):
-    for fmt in ("imagefolder", "dicom", "npz"):
+    for fmt in ("imagefolder", "tiff", "dicom", "npz"):  # the cards too
         a, b = tmp_path / f"{fmt}-a", tmp_path / f"{fmt}-b"
         export(ws_path, a, "--format", fmt)
         export(ws_path, b, "--format", fmt)

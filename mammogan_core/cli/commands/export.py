@@ -1,5 +1,6 @@
 """`mammogan export`: an augmented dataset (real patches, flipped copies, synthetic lesions) as
-an ImageFolder tree, NPZ, HDF5 or DICOM files, with a manifest, for other training pipelines."""
+an ImageFolder tree (PNG or TIFF), NPZ, HDF5 or DICOM files, with a manifest and dataset cards,
+for other training pipelines."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from ..main import require_workspace
 
 NAME = "export"
 HELP = (
-    "export an augmented dataset (imagefolder, npz, hdf5 or dicom) with manifest.csv, "
-    "de-identified, for other training pipelines"
+    "export an augmented dataset (imagefolder, tiff, npz, hdf5 or dicom) with manifest.csv "
+    "and dataset cards (croissant.json, README.md), de-identified, synthetic images marked"
 )
 ORDER = 48
 
