@@ -77,7 +77,12 @@ def export_record(plan: ExportPlan, files: list[str]) -> dict[str, Any]:
         "files": len(files) + len(RECORD_FILES),
         "generator": None
         if src is None
-        else {"run": src.run, "checkpoint": src.checkpoint, "sha256": src.sha256},
+        else {
+            "run": src.run,
+            "checkpoint": src.checkpoint,
+            "sha256": src.sha256,
+            "preset": src.preset,  # the one the run trained with, or --preset for a file
+        },
         "warnings": list(plan.warnings),
         "versions": versions(plan.settings.format, synthetic=src is not None),
     }

@@ -151,6 +151,8 @@ class ExportSettings:
             d.pop(name)
         if self.weights:
             d["weights"] = Path(self.weights).name
+        else:  # the preset names a weights file's architecture; a run records its own
+            d.pop("preset")
         return d
 
 

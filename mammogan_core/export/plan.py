@@ -145,7 +145,7 @@ def _synthetic(
                 "synthetic lesions (train a run, or choose one)"
             )
             return 0, None
-        source = _run_source(ws, run, settings.checkpoint, settings.preset)
+        source = _run_source(ws, run, settings.checkpoint)
     if wanted is None:
         lesions = sum(1 for it in real if it.split == "train" and it.label == "lesion")
         wanted = round(SYNTHETIC_PER_REAL_LESION * lesions)
@@ -159,14 +159,17 @@ def best_run(ws: Workspace) -> str | None:
     return default_run(ws)
 
 
-def _run_source(ws: Workspace, run: str, which: str, preset: str) -> SyntheticSource:
+def _run_source(ws: Workspace, run: str, which: str) -> SyntheticSource:
+    """The run's checkpoint, with the preset the run was trained with (the --preset setting
+    names the architecture of a bare weights file only)."""
     from ..training.runs import find_checkpoint, stored_train_config
 
     path = find_checkpoint(ws, run, which)
     try:
-        types = ",".join(stored_train_config(ws, run).lesion_types or ())
+        config = stored_train_config(ws, run)
+        types, preset = ",".join(config.lesion_types or ()), config.preset
     except (InputError, TypeError, KeyError):  # a config of another version: type unknown
-        types = ""
+        types, preset = "", ""
     return SyntheticSource(path, run, ws.rel(path), file_sha256(path), types, preset)
 
 

@@ -22,6 +22,7 @@ from mammogan_core.cli.main import run_cli
 from mammogan_core.control import Control
 from mammogan_core.events import Finished, Progress
 from mammogan_core.export import ExportSettings, export_dataset, plan_export
+from mammogan_core.training.runs import stored_train_config
 from mammogan_core.workspace import Workspace
 
 # torchvision.datasets.folder.IMG_EXTENSIONS (torchvision does not load against the CPU torch
@@ -140,6 +141,12 @@ def test_synthetic_lesions_are_generates_samples_with_their_provenance(ws_path, 
     assert run and all(r["seed"] == "7" and r["split"] == "train" for r in rows)
     ckpt = ws_path / rows[0]["checkpoint"]
     assert rows[0]["checkpoint_sha256"] == hashlib.sha256(ckpt.read_bytes()).hexdigest()
+    # the preset recorded is the one the run trained with, never the weights-file setting
+    record = json.loads((out / "export.json").read_text())
+    with Workspace.open(ws_path) as ws:
+        trained = stored_train_config(ws, run).preset
+    assert record["generator"]["preset"] == trained != "alyafi2020"
+    assert "preset" not in record["settings"]
     gen = tmp_path / "gen"
     flags = ["--run", run, "--n", "5", "--seed", "7", "--out", str(gen), "--quiet"]
     code = run_cli(["generate", "--workspace", str(ws_path), *flags]).exit_code
