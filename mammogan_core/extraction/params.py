@@ -41,6 +41,7 @@ SEED_VALUES: dict[str, Any] = {
     "normal_margin_px": 0.0,
     "normal_overlap": True,
     "normal_draw": "image",
+    "normal_max_background": 1.0,
     "min_grey_levels": 30,
     "grey_levels_rule": "normal",
     "mask": "threshold",
@@ -58,6 +59,7 @@ LEGACY_VALUES: dict[str, Any] = {
     "normal_overlap": False,
     "normal_draw": "bounds",
     "mask": "threshold",
+    "normal_max_background": 1.0,
 }
 _STORE = "Split and storage"
 
@@ -175,6 +177,17 @@ class ExtractParams:
         label="Draw candidates",
         help="inside the breast's bounding box (bounds) or over the whole image (the seed)",
         choices=DRAWS,
+        group="Normal tissue",
+    )
+    normal_max_background: float = setting(
+        0.05,
+        label="Background share",
+        help="a normal patch is refused when more than this share of its pixels lie below the "
+        "image's background level (the mask's threshold), whatever the mask says: the dark "
+        "halo beside the skin on film scans, label ink; 1: no such check (the seed)",
+        lo=0,
+        hi=1,
+        decimals=2,
         group="Normal tissue",
     )
     candidates_per_round: int = setting(
