@@ -11,15 +11,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..annotations.schema import FINDING_TYPES
 from ..errors import InputError
+from ..lesion_types import lesion_types_setting
 from ..preprocess.cleanup import GREY_LEVEL_RULES, MIN_GREY_LEVELS
 from ..preprocess.crop import PAD_MODES
 from ..preprocess.lesion_patches import BORDERS, BOX_ENDS, SCALES, SHAPES, LesionWindowOptions
 from ..preprocess.normal_patches import DRAWS
 from ..preprocess.normalise import PRESETS
 from ..preprocess.split import DEFAULT_FRACTIONS
-from ..settings import ALL, DEFAULT, check, fields_of, from_dict, setting, to_dict
+from ..settings import DEFAULT, check, fields_of, from_dict, setting, to_dict
 from ..workspace import PATCH_SIZE
 
 META_KEY = "extraction_params"
@@ -72,14 +72,7 @@ class ExtractParams:
     breast's bounding box without overlapping each other."""
 
     # ---- lesions
-    lesion_types: tuple[str, ...] | None = setting(
-        None,
-        label="Lesion types",
-        help="the finding types to cut (all: every located finding)",
-        choices=FINDING_TYPES,
-        none=ALL,
-        group="Lesions",
-    )
+    lesion_types: tuple[str, ...] | None = lesion_types_setting("cut from the images", "Lesions")
     max_lesion_px: int = setting(
         750,
         label="Largest lesion",
