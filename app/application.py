@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
+import tempfile
 import traceback
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -36,8 +37,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 def _excepthook(etype: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
     """An exception in a slot must reach the user, not vanish (or abort the process)."""
     text = "".join(traceback.format_exception(etype, value, tb))
-    log.error("unhandled exception\n%s", text)
-    sys.stderr.write(text)
+    sys.stderr.write(text)  # the dialog logs it
     from . import dialogs
 
     dialogs.show_error(None, "Unexpected error", f"{etype.__name__}: {value}", text)
@@ -58,23 +58,26 @@ def launch(
     app = create_application()
     setup_file_logging()
     sys.excepthook = _excepthook
-    window = MainWindow()
-    if size:
-        window.resize(*size)
-    if workspace and not window.open_workspace(workspace):
-        return 2
-    if panel:
-        window.show_panel(panel)
-    window.show()
-    if review_package:
-        QTimer.singleShot(0, lambda: window.open_review_package(review_package))
-    if screenshot:
+    with tempfile.TemporaryDirectory() as folder:
+        # a picture for the docs must not become the user's window size or recent workspaces
+        own = QSettings(str(Path(folder, "settings.ini")), QSettings.Format.IniFormat)
+        window = MainWindow(own if screenshot else None)
+        if size:
+            window.resize(*size)
+        if workspace and not window.open_workspace(workspace):
+            return 2
+        if panel:
+            window.show_panel(panel)
+        window.show()
+        if review_package:
+            QTimer.singleShot(0, lambda: window.open_review_package(review_package))
+        if screenshot:
 
-        def grab() -> None:
-            Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
-            ok = window.grab().save(screenshot)
-            window.close()
-            app.exit(0 if ok else 1)
+            def grab() -> None:
+                Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
+                ok = window.grab().save(screenshot)
+                window.close()
+                app.exit(0 if ok else 1)
 
-        QTimer.singleShot(300, grab)  # let layouts and first paints settle
-    return app.exec()
+            QTimer.singleShot(300, grab)  # let layouts and first paints settle
+        return app.exec()

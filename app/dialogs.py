@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from .logs import log_path
+from .logs import log_path, log_shown
 
 
 def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> None:
-    """An error the user must see: the message, where the log is, and the details on demand."""
+    """An error the user must see: the message, where the log is (it gets the error and its
+    details first), and the details on demand."""
+    log_shown("error", f"{title}: {message}", details)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(title)

@@ -26,6 +26,7 @@ from mammogan_core.workspace import Workspace
 
 from . import dialogs, help
 from .context import AppContext
+from .logs import log_shown
 from .panels import PANELS
 from .panels.base import Panel, PlaceholderPanel
 from .tasks import TaskIndicator
@@ -244,13 +245,18 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- log and errors
     @Slot(str, str)
     def append_log(self, level: str, message: str) -> None:
+        """A line in the Log dock and the same in the log file."""
+        self._dock_line(level, message)
+        log_shown(level, message)
+
+    def _dock_line(self, level: str, message: str) -> None:
         prefix = "" if level == "info" else f"[{level}] "
         self.log_view.appendPlainText(prefix + message)
 
     @Slot(str, str, str)
     def _on_task_error(self, name: str, message: str, tb: str) -> None:
-        self.append_log("error", f"{name}: {message}")
-        dialogs.show_error(self, f"{name} failed", message, tb)
+        self._dock_line("error", f"{name} failed: {message}")
+        dialogs.show_error(self, f"{name} failed", message, tb)  # logs it, traceback included
 
     # ---------------------------------------------------------------- closing
     def closeEvent(self, event: QCloseEvent) -> None:

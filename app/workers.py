@@ -7,7 +7,6 @@ the operation (through its `Control`) to finish cleanly; a thread is never kille
 
 from __future__ import annotations
 
-import logging
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -18,8 +17,6 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from mammogan_core.control import Control, Stopped
 from mammogan_core.errors import MammoganError
 from mammogan_core.events import Event, Finished, Progress, Result
-
-log = logging.getLogger("mammogan.app")
 
 OperationFactory = Callable[[Control], Iterator[Event]]
 
@@ -67,8 +64,7 @@ class _Worker(QObject):
         except MammoganError as exc:
             self.failed.emit(str(exc), traceback.format_exc())
             return
-        except Exception as exc:
-            log.exception("task failed")
+        except Exception as exc:  # logged with its traceback where it is shown (the Log dock)
             self.failed.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
             return
         if self._control.stop_requested and isinstance(summary, dict):

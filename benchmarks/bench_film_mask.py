@@ -1,13 +1,18 @@
 """Normal patches on film scans: how many fall outside the breast, with the old and the new mask.
 
 Writes a film-like phantom set (`mammogan phantom --film`: 8-bit 1024 x 1024 PGMs at 0.2 mm with a
-noisy background, a film label and a scanner edge strip, and a mini-MIAS Info.txt), imports it
-with `--format mias`, extracts it twice in one workspace (in this process):
-- before: `--mask threshold --mask-threshold 0`, the old `image > 0` rule;
-- after: `--mask auto` (the default);
-and measures, against each phantom's ground-truth breast mask:
+noisy background, a dark halo beside the skin line, full-height scanner lines and a chest-wall
+strip, a saturated white film edge, a film label close to the skin line and a scanner edge strip,
+and a mini-MIAS Info.txt), imports it with `--format mias`, extracts it three times in one
+workspace (in this process):
+- before_threshold_0: `--mask threshold --mask-threshold 0`, the old `image > 0` rule;
+- mask_only: `--mask auto --normal-max-background 1`, the automatic mask without the net;
+- after: the defaults (the automatic mask and the background-share net);
+and measures, against each phantom's ground-truth breast mask and label box:
 - outside_25pct_share: the share of normal patches with more than 25% of their pixels outside the
-  breast (target 0 after), and outside_any_share (more than 2%);
+  breast (halo, background, strips, edge, label; target at most 1%), and outside_any_share (more
+  than 2%); with_letters: normal patches that overlap the label's letters (target 0), and
+  touching_label: those that overlap its paper at all;
 - mask_s_per_image vs decode_s_per_image: the automatic mask's median time against the median
   decode of the same PGMs (an 8-bit PGM decodes in about a millisecond), and against the whole
   extraction per image, extract_s_per_image (the mask must stay a small fraction of it).
@@ -31,25 +36,37 @@ from mammogan_core.extraction import ExtractParams, extract_patches
 from mammogan_core.importing import import_dataset
 from mammogan_core.io import read_image
 from mammogan_core.phantom import generate_film_corpus
-from mammogan_core.phantom.film import plan_film, render_film
+from mammogan_core.phantom.film import PAD, Film, plan_film, render_film
 from mammogan_core.preprocess.breast_mask import breast_mask
 from mammogan_core.runner import drive
 from mammogan_core.workspace import Workspace
 
 
-def outside_fractions(ws: Workspace, truth: dict[str, np.ndarray]) -> list[float]:
-    """For every normal patch: the fraction of its pixels outside the ground-truth breast."""
+def normal_boxes(ws: Workspace) -> list[tuple[str, int, int, int, int]]:
     rows = ws.query(
         "SELECT i.path, p.x0, p.y0, p.x1, p.y1 FROM patches p JOIN images i ON i.id = p.image_id"
         " WHERE p.label = 'normal'"
     )
-    return [float(1 - truth[Path(path).stem][y0:y1, x0:x1].mean()) for path, x0, y0, x1, y1 in rows]
+    return [(Path(path).stem, x0, y0, x1, y1) for path, x0, y0, x1, y1 in rows]
 
 
-def summary(fractions: list[float]) -> dict[str, float | int]:
-    f = np.array(fractions)
+def on_label(box: tuple[str, int, int, int, int], films: dict[str, Film], inset: int = 0) -> bool:
+    """The window overlaps the label (inset by PAD: its letters, not the paper around them)."""
+    ref, x0, y0, x1, y1 = box
+    label = films[ref].label
+    if label is None:
+        return False
+    lx0, ly0, lx1, ly1 = label[0] + inset, label[1] + inset, label[2] - inset, label[3] - inset
+    return x0 < lx1 and x1 > lx0 and y0 < ly1 and y1 > ly0
+
+
+def summary(ws: Workspace, films: dict[str, Film]) -> dict[str, float | int]:
+    boxes = normal_boxes(ws)
+    f = np.array([1 - films[r].breast[y0:y1, x0:x1].mean() for r, x0, y0, x1, y1 in boxes])
     return {
         "normal_patches": len(f),
+        "with_letters": sum(on_label(b, films, PAD) for b in boxes),
+        "touching_label": sum(on_label(b, films) for b in boxes),
         "outside_25pct_share": round(float((f > 0.25).mean()), 4) if len(f) else 0.0,
         "outside_any_share": round(float((f > 0.02).mean()), 4) if len(f) else 0.0,
         "max_outside_fraction": round(float(f.max()), 4) if len(f) else 0.0,
@@ -79,9 +96,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    truth = {
-        plan.ref: render_film(plan).breast
-        for plan in (plan_film(args.seed, i) for i in range(args.n))
+    films = {
+        plan.ref: render_film(plan) for plan in (plan_film(args.seed, i) for i in range(args.n))
     }
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "film"
@@ -90,13 +106,14 @@ def main() -> None:
         drive(import_dataset(ws, data, "mias", None, Control()))
         results, extract_s = {}, 0.0
         for name, params in (
-            ("before", ExtractParams(mask="threshold", mask_threshold=0.0)),
-            ("after", ExtractParams(mask="auto")),
+            ("before_threshold_0", ExtractParams(mask="threshold", mask_threshold=0.0)),
+            ("mask_only", ExtractParams(mask="auto", normal_max_background=1.0)),
+            ("after", ExtractParams()),
         ):
             started = time.perf_counter()
             drive(extract_patches(ws, params, Control(), workers=0, redo=True))
             extract_s = (time.perf_counter() - started) / args.n
-            results[name] = summary(outside_fractions(ws, truth))
+            results[name] = summary(ws, films)
         ws.close()
         speed = timings(sorted(data.glob("*.pgm")))
     print(
@@ -106,8 +123,7 @@ def main() -> None:
                 "images": args.n,
                 "seed": args.seed,
                 "shape": [1024, 1024],
-                "before_threshold_0": results["before"],
-                "after_auto": results["after"],
+                **results,
                 **speed,
                 "extract_s_per_image": round(extract_s, 4),
                 "mask_share_of_extract": round(speed["mask_s_per_image"] / extract_s, 3),

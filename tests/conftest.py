@@ -4,11 +4,31 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def home_environment(home: Path) -> dict[str, str]:
+    """Every place the app and its libraries find per-user files in (QSettings, the log, the
+    remembered Inception weights, caches, the demo folder), under `home`."""
+    return {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_STATE_HOME": str(home / ".local" / "state"),
+        "MAMMOGAN_DEMO_DIR": str(home / "demo"),
+    }
+
+
+# The session's own home, set before any fixture runs: session-scoped fixtures (the demo
+# workspace, which trains) are built before the per-test home below exists.
+SESSION_HOME = Path(tempfile.mkdtemp(prefix="mammogan-tests-home-"))
+os.environ.update(home_environment(SESSION_HOME))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -21,6 +41,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "bundle: builds the PyInstaller bundle (--run-bundle)")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(SESSION_HOME, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -37,11 +61,8 @@ def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """QSettings, logs and the default demo folder go to a temp home for every test."""
-    home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
-    monkeypatch.setenv("MAMMOGAN_DEMO_DIR", str(home / "demo"))
+    for key, value in home_environment(tmp_path_factory.mktemp("home")).items():
+        monkeypatch.setenv(key, value)
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ torch is imported in the workers only, when work starts, never while the panel i
 from __future__ import annotations
 
 import dataclasses
+import html
 from collections.abc import Iterator
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -29,7 +31,7 @@ from mammogan_core.events import Event, Progress
 from mammogan_core.metrics.options import EvaluateOptions
 from mammogan_core.metrics.report import read_memorisation
 from mammogan_core.metrics.results import MetricsResult
-from mammogan_core.metrics.user_settings import inception_weights
+from mammogan_core.metrics.user_settings import INCEPTION_KEY, remember, remembered_path
 
 from ..context import AppContext
 from ..evaluate_view.evaluations import Evaluation, load_evaluations, read_report
@@ -51,6 +53,10 @@ NO_WEIGHTS = (
     "and in <code>mammogan evaluate</code>. KID, precision/recall, FRD, diversity and the "
     "memorisation check need no weights and run without it."
 )
+WEIGHTS_GONE = (
+    "<b>FID is not computed: the Inception weights file {path} is gone</b> (moved or deleted). "
+    "Choose it again in <i>Inception weights</i> below; the other metrics run without it."
+)
 
 
 class EvaluatePanel(Panel):
@@ -63,8 +69,11 @@ class EvaluatePanel(Panel):
         self.picker = RunPicker()
         # the t-SNE map has its own tab, settings and button
         self.form = SettingsForm(EvaluateOptions, exclude=("run", "checkpoint", "tsne"))
-        remembered = inception_weights("")
-        self.form.set_value(EvaluateOptions(inception_weights=str(remembered or "")))
+        # the file remembered from an earlier evaluation, checked now and again when used
+        remembered = remembered_path(INCEPTION_KEY)
+        self._weights_gone = remembered if remembered and not remembered.is_file() else None
+        weights = "" if remembered is None or self._weights_gone else str(remembered)
+        self.form.set_value(EvaluateOptions(inception_weights=weights))
         self.weights_note = QLabel(NO_WEIGHTS)
         self.weights_note.setObjectName("weightsNote")
         self.weights_note.setWordWrap(True)
@@ -154,7 +163,27 @@ class EvaluatePanel(Panel):
 
     def _show_weights_note(self) -> None:
         value = self.form.value()
+        gone = self._weights_gone
+        self.weights_note.setText(
+            WEIGHTS_GONE.format(path=html.escape(str(gone))) if gone else NO_WEIGHTS
+        )
         self.weights_note.setVisible(value is not None and not value.inception_weights)
+
+    def _weights_ready(self, given: str) -> bool:
+        """False (the note says why) when the chosen weights file is gone: the field is
+        cleared, so Evaluate again runs without FID. A file that is there is remembered."""
+        if not given:
+            return True
+        path = Path(given).expanduser()
+        if not path.is_file():
+            self._weights_gone = path
+            self.form.set_value(dataclasses.replace(self.form.value(), inception_weights=""))
+            self._show_weights_note()
+            self.status.setText("The Inception weights file is gone: see the note above.")
+            return False
+        self._weights_gone = None
+        remember(INCEPTION_KEY, str(path.resolve()))
+        return True
 
     def refresh_metrics(self) -> None:
         rows = [] if self.workspace is None else load_evaluations(self.workspace)
@@ -173,6 +202,8 @@ class EvaluatePanel(Panel):
             return
         if value is None:
             self.status.setText(self.form.problem_text())
+            return
+        if not self._weights_ready(value.inception_weights):
             return
         options = dataclasses.replace(value, run=self.picker.run, checkpoint=self.picker.checkpoint)
 

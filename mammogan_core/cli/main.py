@@ -32,7 +32,7 @@ from typing import Any
 from .. import last_workspace
 from ..control import Control
 from ..errors import InputError, MammoganError
-from ..events import Event, Finished
+from ..events import Event, Finished, Log
 from ..runner import drive
 from . import commands as commands_pkg
 from .terminal import TerminalReporter
@@ -104,16 +104,16 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 def _install_stop_signals(control: Control, received: list[int]) -> dict[int, Any]:
     """The first Ctrl-C or SIGTERM asks the operation to stop cleanly (it saves what it has)
-    and is noted in `received` for the exit code; a second one interrupts at once. Returns the
-    previous handlers (none when not on the main thread, as in some tests)."""
+    and is noted in `received` for the exit code; a second one interrupts at once. The handler
+    only sets flags: writing from it can land inside a write the program is making to the same
+    stream (`RuntimeError: reentrant call`); `_announce_stop` tells the user instead. Returns
+    the previous handlers (none when not on the main thread, as in some tests)."""
 
     def handler(signum: int, frame: Any) -> None:
         if control.stop_requested:
             raise KeyboardInterrupt
         received.append(signum)
         control.stop()
-        name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
-        sys.stderr.write(f"\n{name}: stopping after the current step (Ctrl-C again to abort)\n")
 
     previous: dict[int, Any] = {}
     try:
@@ -124,27 +124,48 @@ def _install_stop_signals(control: Control, received: list[int]) -> dict[int, An
     return previous
 
 
+def _announce_stop(events: Iterator[Event], received: list[int]) -> Iterator[Event]:
+    """The operation's events, with a warning before the first one after a stop signal."""
+    announced = False
+    for event in events:
+        if received and not announced:
+            announced = True
+            name = "Ctrl-C" if received[0] == signal.SIGINT else signal.Signals(received[0]).name
+            yield Log(f"{name}: stopping after the current step (Ctrl-C again to abort)", "warning")
+        yield event
+
+
 def run_cli(argv: list[str] | None = None) -> CliOutcome:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv == ["--version"]:  # answered before the commands' modules load (a second)
         sys.stdout.write(version_text() + "\n")
         return CliOutcome(0)
-    parser, by_name = build_parser()
-    args = parser.parse_args(argv)
-    args.argv = argv  # for rerun_command()
-    if args.command is None:
-        parser.print_help()
-        return CliOutcome(2)
-    mod = by_name[args.command]
     control = Control()
     received: list[int] = []
+    # before the commands' modules load (a second or two): a signal then is a clean stop too
     previous = _install_stop_signals(control, received)
+    try:  # the handlers stay until the last line is printed: a late signal is still clean
+        parser, by_name = build_parser()
+        args = parser.parse_args(argv)
+        args.argv = argv  # for rerun_command()
+        if args.command is None:
+            parser.print_help()
+            return CliOutcome(2)
+        return _run_command(args, by_name[args.command], control, received)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run_command(
+    args: argparse.Namespace, mod: ModuleType, control: Control, received: list[int]
+) -> CliOutcome:
     reporter = TerminalReporter(quiet=args.quiet, debug=args.debug)
     started = time.perf_counter()
     summary: dict[str, Any] = {}
     code = 0
     try:
-        summary = drive(mod.run(args, control), reporter)
+        summary = drive(_announce_stop(mod.run(args, control), received), reporter)
     except MammoganError as exc:
         reporter.finish()
         sys.stderr.write(f"mammogan {args.command}: error: {exc}\n")
@@ -155,7 +176,8 @@ def run_cli(argv: list[str] | None = None) -> CliOutcome:
     except KeyboardInterrupt:
         reporter.finish()
         sys.stderr.write(f"mammogan {args.command}: interrupted\n")
-        code, summary = 128 + signal.SIGINT, {"error": "interrupted"}
+        code = 128 + (received[0] if received else signal.SIGINT)
+        summary = {"error": "interrupted"}
     except Exception as exc:  # a bug or an environment failure: say so briefly
         reporter.finish()
         sys.stderr.write(
@@ -165,9 +187,6 @@ def run_cli(argv: list[str] | None = None) -> CliOutcome:
         if args.debug:
             traceback.print_exc()
         code, summary = 1, {"error": f"{type(exc).__name__}: {exc}"}
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
     reporter.finish()
     if received and code == 0:  # stopped cleanly on request: scripts must not carry on
         code = 128 + received[0]

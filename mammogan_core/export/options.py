@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..lesion_types import lesion_types_setting
 from ..settings import DEFAULT, check, fields_of, setting, to_dict
 from ..training import PRESETS  # torch-free; model presets share these names
 from ..training.config import device_setting
@@ -68,6 +69,9 @@ class ExportSettings:
     )
     classes: tuple[str, ...] = setting(
         CLASSES, label="Classes", help="lesion and/or normal patches", choices=CLASSES, group=_WHAT
+    )
+    lesion_types: tuple[str, ...] | None = lesion_types_setting(
+        "export as real lesions (the lesion class)", _WHAT
     )
     flip: bool = setting(
         True,

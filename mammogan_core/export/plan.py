@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..lesion_types import describe
 from ..workspace import Workspace
 from .options import CLASSES, SPLITS, SYNTHETIC_PER_REAL_LESION, ExportSettings
 
@@ -98,18 +99,22 @@ def plan_export(ws: Workspace, settings: ExportSettings) -> ExportPlan:
 
 def _real_items(ws: Workspace, settings: ExportSettings) -> list[Item]:
     marks = lambda values: ",".join("?" * len(values))  # noqa: E731
+    types = settings.lesion_types or ()
+    of_types = f"AND (p.label != 'lesion' OR p.lesion_type IN ({marks(types)})) " if types else ""
     rows = ws.query(
         "SELECT p.id, p.label, p.split, p.lesion_type, i.patient_key, "
         "json_extract(p.params, '$.uint16') FROM patches p LEFT JOIN images i ON i.id = p.image_id "
         f"WHERE p.label IN ({marks(settings.classes)}) AND p.split IN ({marks(settings.split)}) "
-        "ORDER BY p.id",
-        [*settings.classes, *settings.split],
+        f"{of_types}ORDER BY p.id",
+        [*settings.classes, *settings.split, *types],
     )
     if not rows:
         raise InputError(
             f"the workspace has no {' or '.join(settings.classes)} patches in the "
-            f"{', '.join(settings.split)} split; extract patches first (mammogan extract) or "
-            "choose other splits or classes",
+            f"{', '.join(settings.split)} split"
+            + (f" (lesions of type {describe(types)})" if types else "")
+            + "; extract patches first (mammogan extract) or choose other splits, classes or "
+            "lesion types",
             ws.root,
         )
     if settings.bits == "16":

@@ -11,15 +11,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..annotations.schema import FINDING_TYPES
 from ..errors import InputError
+from ..lesion_types import lesion_types_setting
 from ..preprocess.cleanup import GREY_LEVEL_RULES, MIN_GREY_LEVELS
 from ..preprocess.crop import PAD_MODES
 from ..preprocess.lesion_patches import BORDERS, BOX_ENDS, SCALES, SHAPES, LesionWindowOptions
 from ..preprocess.normal_patches import DRAWS
 from ..preprocess.normalise import PRESETS
 from ..preprocess.split import DEFAULT_FRACTIONS
-from ..settings import ALL, DEFAULT, check, fields_of, from_dict, setting, to_dict
+from ..settings import DEFAULT, check, fields_of, from_dict, setting, to_dict
 from ..workspace import PATCH_SIZE
 
 META_KEY = "extraction_params"
@@ -41,6 +41,7 @@ SEED_VALUES: dict[str, Any] = {
     "normal_margin_px": 0.0,
     "normal_overlap": True,
     "normal_draw": "image",
+    "normal_max_background": 1.0,
     "min_grey_levels": 30,
     "grey_levels_rule": "normal",
     "mask": "threshold",
@@ -58,6 +59,7 @@ LEGACY_VALUES: dict[str, Any] = {
     "normal_overlap": False,
     "normal_draw": "bounds",
     "mask": "threshold",
+    "normal_max_background": 1.0,
 }
 _STORE = "Split and storage"
 
@@ -70,14 +72,7 @@ class ExtractParams:
     breast's bounding box without overlapping each other."""
 
     # ---- lesions
-    lesion_types: tuple[str, ...] | None = setting(
-        None,
-        label="Lesion types",
-        help="the finding types to cut (all: every located finding)",
-        choices=FINDING_TYPES,
-        none=ALL,
-        group="Lesions",
-    )
+    lesion_types: tuple[str, ...] | None = lesion_types_setting("cut from the images", "Lesions")
     max_lesion_px: int = setting(
         750,
         label="Largest lesion",
@@ -175,6 +170,17 @@ class ExtractParams:
         label="Draw candidates",
         help="inside the breast's bounding box (bounds) or over the whole image (the seed)",
         choices=DRAWS,
+        group="Normal tissue",
+    )
+    normal_max_background: float = setting(
+        0.05,
+        label="Background share",
+        help="a normal patch is refused when more than this share of its pixels lie below the "
+        "image's background level (the mask's threshold), whatever the mask says: the dark "
+        "halo beside the skin on film scans, label ink; 1: no such check (the seed)",
+        lo=0,
+        hi=1,
+        decimals=2,
         group="Normal tissue",
     )
     candidates_per_round: int = setting(

@@ -15,10 +15,12 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from multiprocessing import get_context
 
 from ..control import Control, Stopped
@@ -31,8 +33,18 @@ _M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4  # glibc mallopt parameters
 KEEP_FREED_BYTES = 256 * 2**20
 
 
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
 def init_worker() -> None:
-    """Worker initialiser: exit when the parent dies, keep freed memory."""
+    """Worker initialiser: leave stop signals to the parent, exit when the parent dies, keep
+    freed memory. Ctrl-C in a terminal signals the whole process group: a worker that died of
+    it would lose its image (and print a traceback) while the parent stops cleanly. The worker
+    started with them blocked (`_stop_signals_held`); one sent meanwhile is dropped here."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
     keep_freed_memory()
 
@@ -60,6 +72,21 @@ def keep_freed_memory() -> None:
         return
     libc.mallopt(_M_MMAP_MAX, 0)
     libc.mallopt(_M_TRIM_THRESHOLD, KEEP_FREED_BYTES)
+
+
+@contextmanager
+def _stop_signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while a worker is spawned: it inherits the blocked mask and
+    so cannot die of one before `init_worker` ignores them (multiprocessing's resource
+    tracker starts the same way); this thread gets any held back afterwards."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 POLL_S = 0.2  # how often a stop / pause request is noticed while images decode
@@ -105,7 +132,8 @@ class TaskRunner:
                         task = next(pending, None)
                         if task is None:
                             break
-                        inflight[pool.submit(process_image, task)] = task
+                        with _stop_signals_held():  # submit() spawns the workers
+                            inflight[pool.submit(process_image, task)] = task
                         submitted += 1
                 else:
                     for f in [f for f in inflight if f.cancel()]:
@@ -122,11 +150,17 @@ class TaskRunner:
                         yield result
                     except BrokenProcessPool:
                         broken = True
-                        yield failed_result(
-                            task,
-                            "the worker process died (out of memory, or a "
-                            "decoder crashed on this or a concurrent image)",
-                        )
+                        if not self.control.stop_requested:
+                            yield failed_result(
+                                task,
+                                "the worker process died (out of memory, or a "
+                                "decoder crashed on this or a concurrent image)",
+                            )
+                if broken and self.control.stop_requested:
+                    # a signal that reached a worker still starting up (before init_worker):
+                    # its images were stopped, not failed; the next run does them
+                    self.stopped = True
+                    return
                 if broken:  # every future of a broken pool fails: report them, start afresh
                     for f, task in list(inflight.items()):
                         del inflight[f]

@@ -131,6 +131,7 @@ def cut_image(
             p.normal_margin_px,
             p.normal_overlap,
             p.normal_draw,
+            p.normal_max_background,
         ):
             windows.append(tuple(int(v) for v in w))
             rows.append({"label": "normal", "finding_id": None, "lesion_type": None})

@@ -21,6 +21,7 @@ from pydicom.uid import UID, ExplicitVRBigEndian, ExplicitVRLittleEndian, Implic
 
 from mammogan_core.io.errors import ImageReadError
 from mammogan_core.io.header import ImageHeader
+from mammogan_core.io.header_rules import header_problem
 from mammogan_core.io.pixel_check import dicom_pixel_problem, plain_pixel_problem, size_problem
 
 # Suffixes under which a DICOM file without the 'DICM' preamble is still tried. Files named by
@@ -173,7 +174,11 @@ def read_header(path: str | Path, *, check_pixels: bool = False) -> ImageHeader:
         return header
     if header.rows is None or header.cols is None:
         raise ImageReadError("unreadable Rows/Columns in the DICOM header (corrupt file)", path)
-    problem = size_problem(header.rows, header.cols) or dicom_pixel_problem(ds, path)
+    problem = (
+        size_problem(header.rows, header.cols)
+        or header_problem(ds)
+        or dicom_pixel_problem(ds, path)
+    )
     if problem:
         raise ImageReadError(problem, path)
     return header

@@ -58,13 +58,21 @@ def dicom_pixel_problem(ds: Dataset, path: Path) -> str | None:
     length = elem.length if raw else len(value)
     if raw and elem.value is None and not deferred:
         return None
-    if length == _UNDEFINED or encapsulated:
+    if length == _UNDEFINED and not encapsulated:
+        name = syntax.name if syntax is not None else "the file's"
+        return (
+            f"encapsulated (compressed) pixel data under {name} transfer syntax, which is "
+            "uncompressed: the header's transfer syntax is wrong"
+        )
+    if encapsulated:
+        frames = max(1, int_attr(ds, "NumberOfFrames", 1) or 1)
         if deferred:
             with open(path, "rb") as fh:
                 fh.seek(elem.value_tell)
                 end = path.stat().st_size - elem.value_tell
-                return _encapsulated_problem(fh, end if length == _UNDEFINED else min(end, length))
-        return _encapsulated_problem(io.BytesIO(value), len(value))
+                size = end if length == _UNDEFINED else min(end, length)
+                return _encapsulated_problem(fh, size, frames)
+        return _encapsulated_problem(io.BytesIO(value), len(value), frames)
     expected = _native_bytes(ds)
     if expected is None:
         return None  # incomplete header: the decoder decides
@@ -72,16 +80,21 @@ def dicom_pixel_problem(ds: Dataset, path: Path) -> str | None:
         available = min(length, max(0, path.stat().st_size - elem.value_tell))
     else:
         available = len(value)
+    declared = (
+        f"({int_attr(ds, 'Columns')}x{int_attr(ds, 'Rows')}, {int_attr(ds, 'BitsAllocated')} bits"
+        f"{_samples_note(ds)}{_frames_note(ds)})"
+    )
     if available < expected:
+        return f"truncated pixel data: {available} bytes where the header declares {expected} {declared}"
+    if available >= 2 * expected:  # more than padding: the data has other pixels than declared
         return (
-            f"truncated pixel data: {available} bytes where the header declares {expected} "
-            f"({_int(ds, 'Columns')}x{_int(ds, 'Rows')}, {_int(ds, 'BitsAllocated')} bits"
-            f"{_frames_note(ds)})"
+            f"{available} bytes of pixel data where the header declares {expected} {declared}: "
+            "its bit depth, samples per pixel or frames do not match the data"
         )
     return None
 
 
-def _int(ds: Dataset, keyword: str, default: int | None = None) -> int | None:
+def int_attr(ds: Dataset, keyword: str, default: int | None = None) -> int | None:
     try:
         value = ds.get(keyword, default)
         return default if value is None or value == "" else int(value)
@@ -89,22 +102,28 @@ def _int(ds: Dataset, keyword: str, default: int | None = None) -> int | None:
         return default
 
 
+def _samples_note(ds: Dataset) -> str:
+    samples = int_attr(ds, "SamplesPerPixel", 1) or 1
+    return f", {samples} samples" if samples > 1 else ""
+
+
 def _frames_note(ds: Dataset) -> str:
-    frames = _int(ds, "NumberOfFrames", 1) or 1
+    frames = int_attr(ds, "NumberOfFrames", 1) or 1
     return f", {frames} frames" if frames > 1 else ""
 
 
 def _native_bytes(ds: Dataset) -> int | None:
-    rows, cols, bits = _int(ds, "Rows"), _int(ds, "Columns"), _int(ds, "BitsAllocated")
+    rows, cols, bits = int_attr(ds, "Rows"), int_attr(ds, "Columns"), int_attr(ds, "BitsAllocated")
     if not rows or not cols or not bits:
         return None
-    samples = _int(ds, "SamplesPerPixel", 1) or 1
-    frames = max(1, _int(ds, "NumberOfFrames", 1) or 1)
+    samples = int_attr(ds, "SamplesPerPixel", 1) or 1
+    frames = max(1, int_attr(ds, "NumberOfFrames", 1) or 1)
     return (rows * cols * samples * frames * bits + 7) // 8
 
 
-def _encapsulated_problem(fh: BinaryIO, size: int) -> str | None:
-    """Walk the item headers (basic offset table, then fragments) up to the delimiter."""
+def _encapsulated_problem(fh: BinaryIO, size: int, frames: int) -> str | None:
+    """Walk the item headers (basic offset table, then fragments) up to the delimiter: each of
+    the `frames` needs one fragment at least."""
     pos, items, data_bytes = 0, 0, 0
     while pos + 8 <= size:
         head = fh.read(8)
@@ -126,6 +145,11 @@ def _encapsulated_problem(fh: BinaryIO, size: int) -> str | None:
         fh.seek(length, io.SEEK_CUR)
     if items < 2 or not data_bytes:
         return "encapsulated pixel data has no fragments (no compressed image in the file)"
+    if items - 1 < frames:
+        return (
+            f"the header declares {frames} frames, the encapsulated pixel data holds "
+            f"{items - 1} fragments: the frames do not fit"
+        )
     return None
 
 

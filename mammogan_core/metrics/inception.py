@@ -38,7 +38,8 @@ WEIGHTS_URL = (
 NO_WEIGHTS_NOTE = (
     "FID needs the Inception-v3 weights file pt_inception-2015-12-05-6726825d.pth (pytorch-fid's, "
     f"91 MB: {WEIGHTS_URL}; torch-fidelity's weights-inception-2015-12-05-6726825d.pth works too): "
-    "download it once and give --inception-weights FILE (remembered for later runs)"
+    "download it once and give --inception-weights FILE, or choose it once in the app's "
+    "Evaluate panel (which remembers it)"
 )
 
 

@@ -20,8 +20,8 @@ def inception_weights_setting(group: str) -> Any:
         "",
         label="Inception weights",
         help="the FID Inception-v3 weights file (pytorch-fid's pt_inception-2015-12-05-6726825d"
-        ".pth or torch-fidelity's); remembered for later runs; without one FID is skipped and "
-        "the other metrics still run",
+        ".pth or torch-fidelity's); without it, the file last chosen in the app's Evaluate panel "
+        "(a flag is never stored); without any, FID is skipped and the other metrics still run",
         path="file",
         group=group,
     )

@@ -94,9 +94,12 @@ def map_samples(
     """Map the workspace's real patches and `fake` (N x 128 x 128 uint8 samples of the run and
     checkpoint `source` names); save the map in `report_dir`/tsne. Raises Stopped on a stop."""
     t0 = time.perf_counter()
+    types = options.lesion_types or ()
+    of_types = f" AND (label != 'lesion' OR lesion_type IN ({','.join('?' * len(types))}))"
     rows = ws.query(
         "SELECT id, label, COALESCE(lesion_type, ''), COALESCE(image_id, -1) FROM patches "
-        "WHERE label IN ('lesion', 'normal') ORDER BY id"
+        f"WHERE label IN ('lesion', 'normal'){of_types if types else ''} ORDER BY id",
+        types,
     )
     if len(rows) < MIN_REAL:
         raise InputError(

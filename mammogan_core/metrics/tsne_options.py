@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..lesion_types import lesion_types_setting
 from ..settings import DEFAULT, check, fields_of, setting
 from ..training.config import device_setting
 from ..workspace import PATCH_SIZE
@@ -23,6 +24,9 @@ class TsneOptions:
         lo=0,
         unit="patches",
         group=_MAP,
+    )
+    lesion_types: tuple[str, ...] | None = lesion_types_setting(
+        "map as real lesions (normal patches are all mapped)", _MAP
     )
     seed: int = setting(
         0,

@@ -1,5 +1,6 @@
 """Per-user settings that outlive a workspace (the Inception weights file, found once):
-`$XDG_CONFIG_HOME/mammogan/settings.json` (default `~/.config/...`), written atomically."""
+`$XDG_CONFIG_HOME/mammogan/settings.json` (default `~/.config/...`), written atomically. The
+app writes them; the commands only read them."""
 
 from __future__ import annotations
 
@@ -31,14 +32,20 @@ def remember(key: str, value: Any) -> None:
     atomic_write_json(settings_path(), {**read_user_settings(), key: value})
 
 
+def remembered_path(key: str) -> Path | None:
+    """The path stored under `key`, whether or not it still exists (the app says when not)."""
+    stored = read_user_settings().get(key)
+    return Path(stored) if isinstance(stored, str) and stored else None
+
+
 def inception_weights(given: str) -> Path | None:
-    """The Inception weights file to use: `given` (checked, then remembered) or the remembered
-    one while it still exists; None when there is none."""
+    """The Inception weights file to use: `given` (checked), or else the one the app remembers
+    while it still exists; None when there is none. Stores nothing: only the app's Evaluate
+    panel remembers a file, as a command-line flag must not change the app's settings."""
     if given.strip():
         path = Path(given).expanduser().resolve()
         if not path.is_file():
             raise InputError("no such Inception weights file (--inception-weights)", path)
-        remember(INCEPTION_KEY, str(path))
         return path
-    stored = read_user_settings().get(INCEPTION_KEY)
-    return Path(stored) if isinstance(stored, str) and Path(stored).is_file() else None
+    stored = remembered_path(INCEPTION_KEY)
+    return stored if stored is not None and stored.is_file() else None

@@ -1,7 +1,8 @@
 """Film-scanned mammograms like the public film databases (mini-MIAS): 8-bit, 1024 x 1024 at
 0.2 mm, MLO views in left / right pairs, and what a scanned film has that a digital image has
-not: a noisy non-zero background, a bright film label with text away from the breast, and a
-scanner edge strip along the side opposite the chest wall.
+not: a noisy non-zero background, a scanner edge strip along the side opposite the chest wall,
+a bright film label with letters a few millimetres from the skin line, and film_artifacts.py's
+halo, full-height scanner lines and chest-wall strip, and saturated white film edge.
 
 The breast is the digital phantom's (same patients, same lesions), rendered into the chest-wall
 part of the image; `Film.breast` is its ground-truth mask, for tests and benchmarks.
@@ -13,13 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .film_artifacts import add_chest_wall_strip, add_halo, add_scanner_lines, add_white_edge
 from .plan import ImagePlan, make_patient, plan_image
 from .render import render_tissue_and_lesions
 
 FILM_SIZE = 1024
 FILM_SPACING_MM = 0.2
 GUTTER = 0.14  # width beyond the breast's render area: room for the strip
-LABEL_CLEARANCE = 40  # pixels (8 mm) between the label and the breast
 
 # 5 x 5 block letters: enough for "R MLO 12".
 GLYPHS = {
@@ -82,14 +83,17 @@ def render_film(plan: FilmPlan) -> Film:
     strip = int(film_rng.integers(8, 25))
     streaks = film_rng.uniform(170, 245) + 6 * film_rng.standard_normal((rows, 1))
     film[:, cols - strip :] = streaks.astype(np.float32)
+    add_halo(film, breast, film_rng)
+    add_chest_wall_strip(film, breast, film_rng)
+    add_scanner_lines(film, film_rng)
+    add_white_edge(film, breast, film_rng)
     if plan.image.mirrored:
         film, breast = np.ascontiguousarray(film[:, ::-1]), np.ascontiguousarray(breast[:, ::-1])
     # drawn in stored orientation, so its text reads left to right
     text = f"{plan.image.laterality} MLO {int(plan.ref[3:]) % 100:02d}"
     w, h = _label_size(text)
-    gap = strip + int(film_rng.integers(20, 60))
-    x0 = gap if plan.image.mirrored else cols - gap - w
-    label = _place_label(breast, x0, w, h)
+    clearance = int(film_rng.integers(6, 20))  # 1-4 mm from the skin line, as on the scans
+    label = _label_beside(breast, w, h, clearance, plan.image.mirrored, strip, film_rng)
     if label is not None:
         _draw_label(film, label, text, film_rng.uniform(200, 250), film_rng.uniform(20, 70))
     film += film_rng.standard_normal((rows, cols), dtype=np.float32) * np.float32(grain)
@@ -105,20 +109,35 @@ def _label_size(text: str) -> tuple[int, int]:
     return len(text) * 6 * SCALE - SCALE + 2 * PAD, 5 * SCALE + 2 * PAD
 
 
-def _place_label(breast: np.ndarray, x0: int, w: int, h: int) -> tuple[int, int, int, int] | None:
-    """The highest spot of columns x0 .. x0 + w clear of the breast; None when none is."""
-    rows = breast.shape[0]
-    if x0 < 0:
-        return None
-    near = breast[:, max(0, x0 - LABEL_CLEARANCE) : x0 + w + LABEL_CLEARANCE].any(axis=1)
-    before = np.concatenate([[0], np.cumsum(near)])  # before[y]: breast rows above row y
-    top = np.arange(PAD, rows - h - PAD)
-    hits = (
-        before[np.minimum(rows, top + h + LABEL_CLEARANCE)]
-        - before[np.maximum(0, top - LABEL_CLEARANCE)]
-    )
-    free = top[hits == 0]
-    return (x0, int(free[0]), x0 + w, int(free[0]) + h) if len(free) else None
+def _label_beside(
+    breast: np.ndarray,
+    w: int,
+    h: int,
+    clearance: int,
+    mirrored: bool,
+    strip: int,
+    rng: np.random.Generator,
+) -> tuple[int, int, int, int] | None:
+    """A w x h label `clearance` pixels beside the skin line, at a random height where it fits
+    between the breast and the edge strip; None when it fits nowhere."""
+    rows, cols = breast.shape
+    # stored orientation: the breast on the left (right breast) or on the right (mirrored)
+    reach = breast.any(axis=0)
+    for y0 in rng.permutation(np.arange(PAD + 45, rows - h - PAD - 45, 8)):
+        band = breast[max(0, y0 - clearance) : y0 + h + clearance]
+        filled = np.nonzero(band.any(axis=0))[0]
+        if not len(filled) or not reach.any():
+            continue
+        if mirrored:
+            x1 = int(filled[0]) - clearance
+            x0 = x1 - w
+            ok = x0 >= strip + PAD
+        else:
+            x0 = int(filled[-1]) + 1 + clearance
+            ok = x0 + w <= cols - strip - PAD
+        if ok:
+            return (x0, int(y0), x0 + w, int(y0) + h)
+    return None
 
 
 def _draw_label(

@@ -26,7 +26,7 @@ from functools import cached_property
 import numpy as np
 from scipy import ndimage
 
-from .mask_threshold import auto_threshold
+from .mask_threshold import auto_levels
 
 GRID_SIDE = 256
 _EIGHT = np.ones((3, 3), bool)
@@ -35,6 +35,10 @@ _EIGHT = np.ones((3, 3), bool)
 # of grain) are cut; the breast, hundreds of cells across, loses only its sharpest tips.
 # A square, as two separable min / max filters: a tenth of the time of a disc's opening.
 OPENING_CELLS = 7
+# background_level: 40% of the way from the background to the breast's tissue, taken at the
+# mask's 75th percentile (its median can fall in a halo that covers much of the mask)
+NEAR_BLACK = 0.4
+TISSUE_PERCENTILE = 75
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,10 @@ class BreastMask:
     grid: np.ndarray  # bool mask on the sampled grid: grid[i, j] covers pixel (i*factor, j*factor)
     factor: int
     shape: tuple[int, int]  # full-resolution (rows, cols)
+    # the grid's pixels below the image's background level (background_level; the threshold
+    # of a manual mask), whatever the mask made of them: the halo beside the skin, grain, the
+    # ink of a label. None: not known.
+    below: np.ndarray | None = None
 
     def full(self) -> np.ndarray:
         """The full-resolution mask (nearest-neighbour upsampling; for display and tests)."""
@@ -50,11 +58,24 @@ class BreastMask:
 
     @cached_property
     def _integral(self) -> np.ndarray:
-        sat = np.zeros((self.grid.shape[0] + 1, self.grid.shape[1] + 1), np.int32)
-        sat[1:, 1:] = self.grid
-        # int32 throughout (counts <= 256 * 256): numpy's default int64 accumulation costs 3x
-        np.cumsum(sat, axis=0, dtype=np.int32, out=sat)
-        return np.cumsum(sat, axis=1, dtype=np.int32, out=sat)
+        return _integral(self.grid)
+
+    @cached_property
+    def _below_integral(self) -> np.ndarray:
+        return _integral(np.zeros_like(self.grid) if self.below is None else self.below)
+
+    def below_share(self, windows: np.ndarray) -> np.ndarray:
+        """For N pixel windows (x0, y0, x1, y1): the share of the grid points they cover that
+        lie below the background level (0 where that level is not known)."""
+        w = np.asarray(windows, np.int64).reshape(-1, 4)
+        f = self.factor
+        gh, gw = self.grid.shape
+        # the grid points inside the window: ceil(x0 / f) .. ceil(x1 / f) - 1
+        gx0, gx1 = np.clip(-(-w[:, 0] // f), 0, gw), np.clip(-(-w[:, 2] // f), 0, gw)
+        gy0, gy1 = np.clip(-(-w[:, 1] // f), 0, gh), np.clip(-(-w[:, 3] // f), 0, gh)
+        s = self._below_integral
+        count = s[gy1, gx1] - s[gy0, gx1] - s[gy1, gx0] + s[gy0, gx0]
+        return count / np.maximum(1, (gx1 - gx0) * (gy1 - gy0))
 
     def contains(self, windows: np.ndarray) -> np.ndarray:
         """For N half-open pixel windows (x0, y0, x1, y1): True where the window lies wholly
@@ -87,6 +108,14 @@ class BreastMask:
         )
 
 
+def _integral(grid: np.ndarray) -> np.ndarray:
+    sat = np.zeros((grid.shape[0] + 1, grid.shape[1] + 1), np.int32)
+    sat[1:, 1:] = grid
+    # int32 throughout (counts <= 256 * 256): numpy's default int64 accumulation costs 3x
+    np.cumsum(sat, axis=0, dtype=np.int32, out=sat)
+    return np.cumsum(sat, axis=1, dtype=np.int32, out=sat)
+
+
 def grid_factor(shape: tuple[int, int], grid_side: int = GRID_SIDE) -> int:
     return max(1, math.ceil(max(shape) / grid_side))
 
@@ -103,11 +132,23 @@ def breast_mask(
         fg = sample > threshold
     else:
         sample = np.ascontiguousarray(sample)  # read three times: gather the grid once
-        lowest = auto_threshold(sample) if sample.size else None
-        if lowest is None:  # one grey level: all background
+        levels = auto_levels(sample) if sample.size else None
+        if levels is None:  # one grey level: all background
             return BreastMask(np.zeros(sample.shape, bool), factor, shape)
-        fg = _open(sample >= lowest)
-    return BreastMask(_fill_holes(_largest_component(fg)), factor, shape)
+        grid = _fill_holes(_largest_component(_open(sample >= levels[1])))
+        return BreastMask(grid, factor, shape, sample < background_level(sample, grid, *levels))
+    return BreastMask(_fill_holes(_largest_component(fg)), factor, shape, ~fg)
+
+
+def background_level(sample: np.ndarray, grid: np.ndarray, peak: float, lowest: float) -> float:
+    """The level below which a pixel is taken for background, not tissue: NEAR_BLACK of the
+    way from the background peak to the mask's tissue level, and not below its threshold.
+    Above the threshold: on film scans a halo beside the skin is as dark as the thinnest tissue
+    and joins the mask; a window of such pixels is no breast tissue whatever the mask says."""
+    if not grid.any():
+        return lowest
+    tissue = float(np.percentile(sample[grid], TISSUE_PERCENTILE))
+    return max(lowest, peak + NEAR_BLACK * (tissue - peak))
 
 
 def _open(fg: np.ndarray) -> np.ndarray:

@@ -67,9 +67,15 @@ def triangle_bin(counts: np.ndarray, peak: int) -> int:
 def auto_threshold(sample: np.ndarray) -> float | None:
     """The lowest breast value: pixels >= it are foreground. None when the sample holds one
     grey level only (nothing to separate: no breast)."""
+    levels = auto_levels(sample)
+    return None if levels is None else levels[1]
+
+
+def auto_levels(sample: np.ndarray) -> tuple[float, float] | None:
+    """(the background peak's value, the lowest breast value), or None as auto_threshold."""
     counts, lo, width = histogram(sample)
     if np.count_nonzero(counts) < 2:
         return None
     dark = counts[: otsu_bin(counts)]
     peak = int(np.argmax(dark >= dark.max() / 2))
-    return lo + triangle_bin(counts, peak) * width
+    return lo + peak * width, lo + triangle_bin(counts, peak) * width

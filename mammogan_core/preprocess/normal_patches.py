@@ -1,7 +1,9 @@
 """Normal-tissue patch windows, as in the seed: random candidates (100 per round, at most 5
 rounds), kept when wholly inside the breast mask and with zero overlap with any finding box.
 
-Ours on top of the seed, each an option: candidates are drawn inside the mask's bounding box
+Ours on top of the seed, each an option: windows with more than a set share of their pixels
+below the image's background level are refused whatever the mask says (film halos, grain and
+label ink the mask took for breast); candidates are drawn inside the mask's bounding box
 (`draw="bounds"`: far fewer wasted rounds on a breast that fills half the detector; the seed
 draws over the whole image, `draw="image"`), boxes can be dilated by a safety margin, and
 accepted windows do not overlap each other (`overlap=False`: no near-duplicate normals).
@@ -40,12 +42,15 @@ def normal_windows(
     margin: float = 0.0,
     overlap: bool = False,
     draw: str = "bounds",
+    max_below: float = 1.0,
 ) -> np.ndarray:
     """Up to `count` windows (M x 4 int64: x0, y0, x1, y1) of `side` pixels.
 
     avoid: K x 4 finding boxes (source pixels) that no window may touch, dilated by `margin`.
     overlap: accepted windows may overlap each other (the seed's).
     draw: candidates inside the mask's bounding box ("bounds") or the whole image ("image").
+    max_below: the largest share of a window's pixels below the image's background level (a
+    net under the mask: a halo, grain or label the mask took for breast; 1: none).
     """
     out = np.zeros((0, 4), np.int64)
     bounds = mask.bounds()
@@ -62,6 +67,8 @@ def normal_windows(
         ys = rng.integers(by0, by1 - side + 1, per_round)
         cand = np.stack([xs, ys, xs + side, ys + side], axis=1)
         ok = mask.contains(cand)
+        if max_below < 1:
+            ok &= mask.below_share(cand) <= max_below
         if len(avoid):
             ok &= ~overlaps(cand, avoid).any(axis=1)
         if len(out) and not overlap:

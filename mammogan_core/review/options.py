@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..annotations.schema import FINDING_TYPES
 from ..errors import InputError
+from ..lesion_types import lesion_types_setting
 from ..preprocess.split import SPLITS
 from ..settings import ALL, DEFAULT, check, setting
 from ..training.config import device_setting
@@ -48,14 +48,7 @@ class ReviewSetOptions:
         none=ALL,
         group=_WHAT,
     )
-    lesion_types: tuple[str, ...] | None = setting(
-        None,
-        label="Lesion types",
-        help="real lesions of these types (all: every type)",
-        choices=FINDING_TYPES,
-        none=ALL,
-        group=_WHAT,
-    )
+    lesion_types: tuple[str, ...] | None = lesion_types_setting("show as real lesions", _WHAT)
     repeat: int = setting(
         0,
         label="Repeated images",

@@ -12,8 +12,9 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..annotations.schema import FINDING_TYPES, PATHOLOGIES
+from ..annotations.schema import PATHOLOGIES
 from ..errors import InputError
+from ..lesion_types import describe, lesion_types_setting
 from ..preprocess.split import SPLITS
 from ..settings import ALL, DEFAULT, check, fields_of, from_dict, setting, to_dict
 
@@ -49,8 +50,15 @@ PRESET_NOTES = {
     "alyafi2020": "The paper's recipe on masses: β1 = 0, real labels 0.7–1, StepLR decay, fp32, "
     "100 epochs.",
     "dcgan": "Classic DCGAN (Radford et al.): β1 = 0.5, hard labels, constant rates.",
-    "cpu": "A narrow model that learns lesions on a CPU (the demo's).",
+    "cpu": "A narrow model that learns lesions of every type on a CPU (the demo's).",
     "tiny": "For tests only: the smallest model; its samples stay grey.",
+}
+# what each preset trains on (see lesion_types.py); the others: every type
+PRESET_LESION_TYPES: dict[str, tuple[str, ...] | None] = {
+    "alyafi2020": ("mass",),
+    "dcgan": None,
+    "cpu": None,
+    "tiny": None,
 }
 DEFAULT_PRESET = "alyafi2020"
 PATCH_CLASSES = ("lesion", "normal")
@@ -129,13 +137,11 @@ class TrainConfig:
         choices=PATCH_CLASSES,
         group=_DATA,
     )
-    lesion_types: tuple[str, ...] | None = setting(
-        None,
-        label="Lesion types",
-        help="train on these lesion types (all: every type)",
-        choices=FINDING_TYPES,
-        none=ALL,
-        group=_DATA,
+    lesion_types: tuple[str, ...] | None = lesion_types_setting(
+        "train on",
+        _DATA,
+        "the preset's: "
+        + "; ".join(f"{name} {describe(types)}" for name, types in PRESET_LESION_TYPES.items()),
     )
     pathology: tuple[str, ...] | None = setting(
         None,
@@ -401,7 +407,7 @@ _FIELDS = {sf.name: sf for sf in fields_of(TrainConfig)}
 PRESETS: dict[str, TrainConfig] = {
     # The paper: the seed's recipe (SEED_METHOD.md section 2) on mass patches, in fp32 as the
     # seed trained. The dataclass defaults are the app's own (every lesion type, bf16 on CUDA).
-    "alyafi2020": TrainConfig(lesion_types=("mass",), amp="off"),
+    "alyafi2020": TrainConfig(lesion_types=PRESET_LESION_TYPES["alyafi2020"], amp="off"),
     # Classic DCGAN (Radford et al.): beta1 0.5, hard labels, constant learning rates.
     "dcgan": TrainConfig(
         preset="dcgan",
@@ -411,8 +417,8 @@ PRESETS: dict[str, TrainConfig] = {
         real_label_max=1.0,
         epochs=25,
     ),
-    # Learns recognisable masses and calcification clusters from the demo's ~30 training
-    # lesions on a CPU: twice tiny's width, a faster rate, 300 epochs (2 steps each there).
+    # Learns recognisable masses and calcification clusters (every lesion type of the demo's
+    # ~30 training lesions) on a CPU: twice tiny's width, a faster rate, 300 epochs (2 steps each there).
     "cpu": TrainConfig(
         preset="cpu",
         batch_size=16,

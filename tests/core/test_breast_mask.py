@@ -104,3 +104,39 @@ def test_threshold_sits_above_the_film_grain() -> None:
     img = film(half_ellipse())
     t = auto_threshold(img)
     assert t is not None and 25 + 2 * 4 <= t <= 70
+
+
+def test_a_halo_the_mask_takes_for_breast_is_refused_by_the_background_share() -> None:
+    """A dark halo as wide as a patch beside the skin line, brighter than the background's
+    grain: the mask takes it for breast; the background-share net keeps normal windows off it.
+    Without the net (1.0) windows land in it (the planted effect that must be found)."""
+    from mammogan_core.preprocess.normal_patches import normal_windows
+
+    breast = half_ellipse(1024, 1024)
+    img = film(breast).astype(np.float32)
+    halo = ndimage.binary_dilation(breast, iterations=140) & ~breast
+    img[halo] += 30  # 55 with grain: above the background's foot, far below the tissue
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    mask = breast_mask(img)
+    assert mask.full()[halo].mean() > 0.5  # the mask alone is fooled
+    share = mask.below_share(np.array([[896, 0, 1024, 128], [200, 450, 328, 578]]))
+    assert share[0] == 1.0 and share[1] < 0.05  # a background corner, the middle of the breast
+
+    def in_halo(max_below: float) -> np.ndarray:
+        rng = np.random.default_rng(0)
+        windows = normal_windows(mask, np.zeros((0, 4)), 40, rng, max_below=max_below)
+        return np.array([halo[y0:y1, x0:x1].mean() for x0, y0, x1, y1 in windows])
+
+    without, with_net = in_halo(1.0), in_halo(0.05)
+    assert (without > 0.25).sum() >= 3
+    assert len(with_net) >= 10 and (with_net <= 0.25).all()
+
+
+def test_the_manual_threshold_counts_what_it_leaves_out_as_background() -> None:
+    img = np.zeros((512, 512), np.uint8)
+    img[:, :256] = 100
+    mask = breast_mask(img, threshold=0)
+    assert mask.below_share(np.array([[0, 0, 128, 128], [192, 0, 320, 128]])).tolist() == [
+        0.0,
+        0.5,
+    ]

@@ -99,9 +99,8 @@ def test_metrics_between_folders_names_the_copied_files(tmp_path, capsys) -> Non
     assert isinstance(out["fid"], float) and out["fid_note"] is None
     assert out["feature_spaces"]["inception"]["extractor"] == "inception-v3-fid"
     assert (tmp_path / "fake" / "evaluation" / "suspected_copies.png").is_file()
-    # the weights file is remembered in the user's settings for the next command
-    assert settings_path().is_file()
-    assert read_user_settings()[INCEPTION_KEY] == str(weights.resolve())
+    # a flag never becomes the app's remembered setting
+    assert not settings_path().exists() and INCEPTION_KEY not in read_user_settings()
 
 
 def test_metrics_with_too_few_images_says_so(tmp_path, capsys) -> None:

@@ -159,3 +159,22 @@ def test_evaluate_with_tsne_reports_the_map(demo_ws: Path, capsys) -> None:
     assert Path(tsne["path"]).parent == Path(out["report_dir"])
     assert (Path(tsne["path"]) / "map.npz").is_file() and Path(tsne["figure"]).is_file()
     assert json.loads((Path(out["report_dir"]) / "report.json").read_text())["tsne"] == tsne
+
+
+def test_the_lesion_types_setting_maps_those_real_lesions_and_every_normal(
+    mapped, tmp_path
+) -> None:
+    import dataclasses
+
+    root, run, events = mapped
+    everything = events[-1].summary.counts
+    copy = Path(shutil.copytree(root, tmp_path / "demo"))
+    with Workspace.open(copy) as ws:
+        masses = ws.query("SELECT COUNT(*) FROM patches WHERE lesion_type = 'mass'")[0][0]
+        assert everything["real_lesion"] == masses  # the demo's lesions are masses
+        calcs = np.random.default_rng(0).integers(0, 255, (3, 128, 128), dtype=np.uint8)
+        ws.add_patches(calcs, [{"label": "lesion", "lesion_type": "calcification"}] * 3)
+        only = dataclasses.replace(TINY, lesion_types=("mass",))
+        counts = list(build_tsne(ws, run, options=only))[-1].summary.counts
+    assert counts["real_lesion"] == masses  # not the 3 calcifications
+    assert counts["normal"] == everything["normal"]

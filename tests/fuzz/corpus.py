@@ -1,7 +1,8 @@
 """A seeded corpus of damaged inputs: valid DICOM, PNG, PGM and TIFF files and annotation tables
 (generic CSV, VinDr CSV, mini-MIAS Info.txt), each mutated a few ways (truncation, bit flips,
 wrong lengths, huge dimensions, wrong VRs, missing tags, random bytes, empty files, rows with
-wrong columns, NaN / negative / off-image coordinates, non-UTF-8 text).
+wrong columns, NaN / negative / off-image coordinates, non-UTF-8 text), and DICOM headers no
+decoder can follow (files named `*_undecodable_*`: import must refuse them).
 
 `write_corpus(root, seed)` writes the same files for the same seed and returns what it wrote:
 images in a few folders (imported with `--format images`), annotation files beside a folder of
@@ -10,6 +11,7 @@ good images they refer to.
 
 from __future__ import annotations
 
+import copy
 import io
 import struct
 import zlib
@@ -21,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import PIL.Image
 import pydicom
-from pydicom.uid import JPEG2000Lossless, RLELossless
+from pydicom.uid import JPEG2000Lossless, JPEGBaseline8Bit, RLELossless
 
 from mammogan_core.annotations.generic import COLUMNS as GENERIC_COLUMNS
 from mammogan_core.io import synthetic_breast, write_mammogram_dicom
@@ -118,23 +120,24 @@ def _save(ds: pydicom.Dataset) -> bytes:
 
 
 def _dicom_edits(ds: pydicom.Dataset, rng: np.random.Generator) -> dict[str, bytes]:
-    """Structural mutations made through pydicom: missing tags, huge sizes, wrong VRs, lengths."""
+    """Structural mutations made through pydicom: missing tags, huge sizes, wrong VRs, lengths
+    (each on its own deep copy: `Dataset.copy()` shares the elements)."""
     out: dict[str, bytes] = {}
     for keyword in ("Rows", "BitsAllocated", "PixelData", "PhotometricInterpretation"):
-        d = ds.copy()
+        d = copy.deepcopy(ds)
         if keyword in d:
             del d[keyword]
         out[f"missing_{keyword}"] = _save(d)
-    d = ds.copy()
+    d = copy.deepcopy(ds)
     d.Rows, d.Columns = 65535, 65535
     out["huge_dims"] = _save(d)
-    d = ds.copy()
+    d = copy.deepcopy(ds)
     d.NumberOfFrames = 100000
     out["huge_frames"] = _save(d)
-    d = ds.copy()
+    d = copy.deepcopy(ds)
     d.BitsAllocated = int(rng.choice([0, 1, 7, 64]))
     out["odd_bits"] = _save(d)
-    d = ds.copy()
+    d = copy.deepcopy(ds)
     d.Columns = 0
     out["zero_cols"] = _save(d)
     data = _save(ds)
@@ -150,6 +153,44 @@ def _dicom_edits(ds: pydicom.Dataset, rng: np.random.Generator) -> dict[str, byt
         big = bytearray(data)
         big[pix + 8 : pix + 12] = struct.pack("<I", 0x7FFFFFF0)
         out["huge_pixel_length"] = bytes(big)
+    return out
+
+
+UNDECODABLE = "undecodable"  # in the names of the files import must refuse, header alone
+
+
+def _undecodable_edits(variant: str, ds: pydicom.Dataset) -> dict[str, bytes]:
+    """Headers whose values no decoder turns into one grey image (each a file that pydicom
+    cannot decode, or decodes to something that is not a mammogram)."""
+    edits: dict[str, dict[str, object]] = {
+        f"bits_allocated_{bits}": {"BitsAllocated": bits} for bits in (1, 7, 12, 24, 64)
+    }
+    edits |= {
+        "bits_stored_over": {"BitsStored": int(ds.BitsAllocated) + 4},
+        "unknown_photometric": {"PhotometricInterpretation": "MONOCHROME3"},
+        "colour_photometric": {"PhotometricInterpretation": "RGB"},
+        "samples_3": {"SamplesPerPixel": 3, "PlanarConfiguration": 0},
+        "pixel_representation_2": {"PixelRepresentation": 2},
+        "frames_3": {"NumberOfFrames": 3},
+        "frames_0": {"NumberOfFrames": 0},
+    }
+    if variant == "native":
+        grey = ds.pixel_array
+        edits["bits_8_of_16"] = {"BitsAllocated": 8, "BitsStored": 8, "HighBit": 7}
+        edits["rgb_image"] = {  # a real colour image: decodes, but not a mammogram
+            "PhotometricInterpretation": "RGB",
+            "SamplesPerPixel": 3,
+            "PlanarConfiguration": 0,
+            "PixelData": np.repeat(grey[..., None], 3, axis=2).tobytes(),
+        }
+    if variant == "j2k":  # a 12-bit image labelled as baseline JPEG (8 bits at most)
+        edits["baseline_12_bits"] = {"TransferSyntaxUID": JPEGBaseline8Bit}
+    out = {}
+    for name, values in edits.items():
+        d = copy.deepcopy(ds)
+        for keyword, value in values.items():
+            setattr(d.file_meta if keyword == "TransferSyntaxUID" else d, keyword, value)
+        out[f"{UNDECODABLE}_{name}"] = _save(d)
     return out
 
 
@@ -318,6 +359,8 @@ def write_corpus(root: Path, seed: int = 0, copies: int = 14) -> Corpus:
             for variant, ds in _dicom_variants(breast16).items():
                 put("dicom", f"{variant}_valid", ".dcm", _save(ds))
                 for name, data in _dicom_edits(ds, rng).items():
+                    put("dicom", f"{variant}_{name}", ".dcm", data)
+                for name, data in _undecodable_edits(variant, ds).items():
                     put("dicom", f"{variant}_{name}", ".dcm", data)
             for kind in ("png", "pgm", "tiff"):
                 for name, data in _plain_edits(kind, breast8, breast16).items():

@@ -59,6 +59,22 @@ def _timed(real, times: dict[str, float]):
     return call
 
 
+# pydicom's words for header values it cannot decode with
+HEADER_WORDS = (
+    "Bits Allocated",
+    "Bits Stored",
+    "Photometric Interpretation",
+    "Samples per Pixel",
+    "Pixel Representation",
+    "Number of Frames",
+    "number of bytes of pixel data",
+)
+
+
+def _is_dicom(path: Path) -> bool:
+    return "_dicom_" in path.name or not path.suffix  # the corpus's names (UID-named: DICOM)
+
+
 def _reason_kind(reason: str) -> str:
     """A reason without its numbers and file-specific details, for the counts."""
     return reason.split(" (")[0].split(":")[0][:60]
@@ -66,7 +82,8 @@ def _reason_kind(reason: str) -> str:
 
 @pytest.mark.slow
 def test_fuzzed_files_import_or_fail_per_file(tmp_path: Path, monkeypatch) -> None:
-    corpus = _corpus_module().write_corpus(tmp_path / "corpus", seed=0)
+    fuzz = _corpus_module()
+    corpus = fuzz.write_corpus(tmp_path / "corpus", seed=0)
     assert corpus.files >= 1000
     header_s: dict[str, float] = {}
     decode_s: dict[str, float] = {}
@@ -75,6 +92,7 @@ def test_fuzzed_files_import_or_fail_per_file(tmp_path: Path, monkeypatch) -> No
     old_handler = signal.signal(signal.SIGALRM, _watchdog)
     tracemalloc.start()
     refused: Counter = Counter()
+    refused_paths: set[str] = set()
     try:
         with Workspace.create(tmp_path / "ws") as ws:
             imported = 0
@@ -93,6 +111,7 @@ def test_fuzzed_files_import_or_fail_per_file(tmp_path: Path, monkeypatch) -> No
                 assert all(reason for reason in errors.values())
                 assert sum(isinstance(e, ItemError) for e in events) == len(errors)
                 refused.update(_reason_kind(r) for r in errors.values())
+                refused_paths |= set(errors)
                 imported += len(stored)
                 for path, reason in errors.items():
                     if "huge_dims" in path and "dicom" in path:
@@ -121,12 +140,22 @@ def test_fuzzed_files_import_or_fail_per_file(tmp_path: Path, monkeypatch) -> No
             total = ws.counts()["images"]
             assert done + len(failed) == total
             extract_peak = tracemalloc.get_traced_memory()[1]
+            # what a header shows is refused at import; only damaged compressed data is left
+            # for the decoder to find
+            header_reasons = [r for r in failed.values() if any(w in r for w in HEADER_WORDS)]
+            assert not header_reasons, header_reasons
             assert ws.query("PRAGMA integrity_check")[0][0] == "ok"
             patches = ws.counts()["lesion_patches"] + ws.counts()["normal_patches"]
             assert patches > 0
     finally:
         tracemalloc.stop()
         signal.signal(signal.SIGALRM, old_handler)
+    undecodable = [
+        str(p) for f in corpus.image_folders for p in f.iterdir() if fuzz.UNDECODABLE in p.name
+    ]
+    assert len(undecodable) >= 36 and set(undecodable) <= refused_paths
+    dicoms = [str(p) for f in corpus.image_folders for p in f.iterdir() if _is_dicom(p)]
+    dicom_failed = [p for p in failed if _is_dicom(Path(p))]
     # nothing half-written: no temporary file of an atomic write is left behind
     assert not [p for p in (tmp_path / "ws").rglob("*") if p.name.endswith(".tmp")]
     slowest = max(header_s.values())
@@ -135,6 +164,9 @@ def test_fuzzed_files_import_or_fail_per_file(tmp_path: Path, monkeypatch) -> No
     print(
         f"\nfuzz corpus: {corpus.files} files {dict(sorted(corpus.kinds.items()))}\n"
         f"images imported {imported}, refused {sum(refused.values())}: {dict(refused.most_common())}\n"
+        f"DICOM files {len(dicoms)}: refused at import {len(refused_paths & set(dicoms))} "
+        f"(header-only undecodable {len(undecodable)}, all refused), failed at extraction "
+        f"{len(dicom_failed)}\n"
         f"annotation files {dict(tables)}; extraction: {done} images done, {len(failed)} failed "
         f"({dict(Counter(_reason_kind(r) for r in failed.values()).most_common())}), "
         f"{patches} patches\nslowest header scan {slowest * 1000:.0f} ms, slowest decode "

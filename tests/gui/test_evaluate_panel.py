@@ -251,3 +251,31 @@ def test_a_tsne_map_builds_with_moving_points_and_reopens_at_once(qtbot, panel):
     scatter.clear()
     tab.show_run(panel.workspace, panel.picker.run, panel.picker.checkpoint)  # reopened
     assert np.array_equal(scatter.coords, shown)
+
+
+def test_a_remembered_weights_file_that_is_gone_is_a_note_not_a_traceback(
+    qtbot, main_window, trained_template, tmp_path, dialogs_log
+):
+    from mammogan_core.metrics.user_settings import (
+        INCEPTION_KEY,
+        read_user_settings,
+        remember,
+    )
+
+    remember(INCEPTION_KEY, str(tmp_path / "deleted.pth"))  # remembered, then deleted
+    assert main_window.open_workspace(Path(shutil.copytree(trained_template, tmp_path / "ws")))
+    panel = main_window.show_panel("evaluate")
+    assert panel.weights_note.isVisible() and "deleted.pth is gone" in panel.weights_note.text()
+    assert panel.form.value().inception_weights == ""
+
+    weights = tmp_path / "chosen.pth"  # chosen in the form, then gone before Evaluate
+    weights.write_bytes(b"not read")
+    panel.form.editors["inception_weights"].set(str(weights))
+    assert not panel.weights_note.isVisible()
+    weights.unlink()
+    QTest.mouseClick(panel.evaluate_button, Qt.MouseButton.LeftButton)
+    assert panel._task is None and not dialogs_log["errors"]  # nothing started, no dialog
+    assert "gone" in panel.status.text()
+    assert panel.weights_note.isVisible() and "chosen.pth is gone" in panel.weights_note.text()
+    assert panel.form.value().inception_weights == ""  # Evaluate again runs without FID
+    assert read_user_settings()[INCEPTION_KEY] == str(tmp_path / "deleted.pth")
