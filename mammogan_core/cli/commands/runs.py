@@ -12,21 +12,33 @@ from ...workspace import Workspace
 from ..main import require_workspace
 
 NAME = "runs"
-HELP = "list the training runs of a workspace (status, preset, epochs, step, best metric)"
+HELP = (
+    "list the training runs of a workspace (status, preset, epochs, step, best metric); --all "
+    "adds the augmentation studies' generators, marked as the study's"
+)
 ORDER = 55
 
 COLUMNS = ("id", "status", "preset", "epochs", "step", "created", "best", "warnings")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    pass  # the common options only
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="also the generators the augmentation studies trained (kept in their study "
+        "folders; never a default run of export or review)",
+    )
 
 
 def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
+    from ...experiment.store import study_generators
     from ...workspace_info import run_rows
 
     with Workspace.open(require_workspace(args)) as ws:
-        yield Finished({"runs": run_rows(ws)})
+        summary: dict[str, Any] = {"runs": run_rows(ws, include_study=args.all)}
+        if args.all:
+            summary["study_generators"] = study_generators(ws)
+        yield Finished(summary)
 
 
 def best_text(best: dict[str, Any] | None) -> str:
@@ -37,8 +49,19 @@ def best_text(best: dict[str, Any] | None) -> str:
 
 def format_text(summary: dict[str, Any]) -> str:
     runs = summary["runs"]
-    if not runs:
-        return "no training runs yet (mammogan train --workspace ...)\n"
+    studies = summary.get("study_generators")
+    text = _runs_text(runs) if runs else "no training runs yet (mammogan train --workspace ...)\n"
+    if studies is not None:
+        text += f"\n{len(studies)} generators of augmentation studies (not workspace runs):\n"
+        text += "".join(
+            f"  {g['id']}  study {g['study']}, fold {g['fold']}, k {g['k']}: "
+            f"{g['real_lesions']} real lesions, {g['steps']} steps of {g['preset']}\n"
+            for g in studies
+        )
+    return text
+
+
+def _runs_text(runs: list[dict[str, Any]]) -> str:
     rows = [COLUMNS] + [
         (
             r["id"],
@@ -48,7 +71,9 @@ def format_text(summary: dict[str, Any]) -> str:
             str(r["step"]),
             r["created_at"],
             best_text(r["best"]),
-            "; ".join(str(w) for w in r["warnings"]) or "-",
+            "; ".join(str(w) for w in r["warnings"])
+            + (f" [study {r['study']}'s fold generator]" if r.get("study") else "")
+            or "-",
         )
         for r in runs
     ]
