@@ -15,6 +15,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from mammogan_core.experiment.colours import MODE_COLOURS, mode_colour
 from mammogan_core.experiment.plot import PANELS
 
+# the PNG's panel titles, short enough for a third of the panel's width
+SHORT = {"f1": "F1", "ap": "Average precision", "auc": "ROC-AUC"}
+
 DODGE = 0.012  # of the k range: each mode's points shift a little so error bars do not overlap
 
 
@@ -55,7 +58,7 @@ class _Panel:
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.setYRange(0.0, 1.0, padding=0.04)  # points at 0 and 1 fully shown
         self.plot.getViewBox().setLimits(yMin=-0.05, yMax=1.05)
-        self.plot.setTitle(f"<b>{title}</b>", color="#222", size="9pt")
+        self.plot.setTitle(f"<b>{SHORT.get(metric, title)}</b>", color="#222", size="9pt")
         self.modes: dict[str, _ModeItems] = {}
 
     def show(
@@ -102,6 +105,7 @@ class MetricsPlot(QWidget):
         self.panels = {metric: _Panel(metric, title) for metric, title in PANELS}
         self.legend = QLabel()
         self.legend.setObjectName("experimentLegend")
+        self.legend.setWordWrap(True)
         row = QHBoxLayout()
         for panel in self.panels.values():
             row.addWidget(panel.plot)
@@ -120,5 +124,10 @@ class MetricsPlot(QWidget):
             "&nbsp;&nbsp;&nbsp;".join(
                 f"<span style='color:{mode_colour(m, order)}'>━━</span>&nbsp;{m}" for m in shown
             )
-            + ("&nbsp;&nbsp;&nbsp;(mean over folds, 95% interval; dots: cells)" if shown else "")
+            + (
+                "&nbsp;&nbsp;&nbsp;(F1 at the validation threshold; mean over folds, 95% "
+                "interval; dots: cells)"
+                if shown
+                else ""
+            )
         )

@@ -98,7 +98,7 @@ def _fill(table: QTableWidget, rows: list[Sequence[Any]]) -> None:
 
 
 class ResultsTables(QTabWidget):
-    """Three tabs: Summary (per mode and k), Per fold (per cell), Paired comparisons."""
+    """Three tabs: Summary (per mode and k), Per cell (fold and seed), Paired comparisons."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,7 +106,7 @@ class ResultsTables(QTabWidget):
         self.cells = _table(CELL_COLUMNS)
         self.comparisons = _table(COMPARISON_COLUMNS)
         self.addTab(self.summary, "Summary")
-        self.addTab(self.cells, "Per fold")
+        self.addTab(self.cells, "Per cell")
         self.addTab(self.comparisons, "Paired comparisons")
 
     def set_results(

@@ -31,7 +31,7 @@ from ..training.data import patients_of, select_patch_ids, to_uint8
 from ..training.devices import speed_plan
 from ..training.generate import generator_from_run, sample_batches
 from ..training.runs import read_run_config, stored_train_config
-from ..training.step import GanStep
+from ..training.step import GUARDED_CALLS, GanStep
 from ..workspace import PATCH_SIZE, Workspace
 from .folds import Fold, ids_digest
 from .options import StudyOptions
@@ -138,7 +138,7 @@ class TrainedGenerators:
             if step % engine.order.steps_per_epoch == 0:  # the trainer's smoothed label per epoch
                 u = torch.rand((), generator=labels).item()
                 label.fill_(cfg.real_label_min + (cfg.real_label_max - cfg.real_label_min) * u)
-            engine.guarded(label) if step < 3 else engine(label)
+            engine.guarded(label) if step < GUARDED_CALLS else engine(label)
             if (step + 1) % every == 0 or step + 1 == o.gan_steps:
                 yield Progress(step + 1, o.gan_steps, tag, unit="steps")
         g = engine.G.eval()

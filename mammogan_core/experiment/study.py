@@ -332,7 +332,6 @@ class _Study:
         generator = None
         if ts.synthetic:
             generator = {"run": synthetic.run, "real_lesions": list(synthetic.real_lesions)}
-        yield from ()
         return CellResult(
             mode=mode,
             k=k,
