@@ -92,7 +92,7 @@ class _Panel:
                 items.set_visible(False)
         self.plot.getAxis("bottom").setTicks([[(k, str(k)) for k in ks]] if ks else None)
         if ks:
-            self.plot.setXRange(ks[0] - 0.05 * span, ks[-1] + 0.05 * span, padding=0)
+            self.plot.setXRange(ks[0] - 0.08 * span, ks[-1] + 0.08 * span, padding=0)
 
 
 class MetricsPlot(QWidget):

@@ -170,15 +170,15 @@ def warnings(
     half = [c for c in cells if c.f1_at_half == 0.0 and c.f1 > 0]
     if half:
         out.append(
-            f"{len(half)} of {len(cells)} cells call no test patch a lesion at the fixed 0.5 "
-            "threshold but do at their validation threshold: F1 at 0.5 understates them"
+            f"{len(half)} of {len(cells)} cells have F1 0 at the seed's fixed 0.5 threshold "
+            "but not at their validation threshold: F1 at 0.5 understates them"
         )
     first = [c for c in cells if c.first_check]
     if first and len(first) * 2 >= len(cells):
         out.append(
             f"{len(first)} of {len(cells)} cells kept the weights of their first validation "
-            "check (validation AP fell afterwards): the classifiers overfit early; more data "
-            "or fewer classifier steps"
+            "check (no later check had a higher validation AP): their classifiers gained "
+            "nothing from further steps or overfit early; try fewer or more classifier steps"
         )
     if cells and folds < 2:
         out.append("one fold: no interval or comparison can be given; use 2 folds or more")

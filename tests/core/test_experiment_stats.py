@@ -27,7 +27,7 @@ def _cell(mode: str, fold: int, seed: int, value: float, k: int = 4, **more) -> 
         confusion=((9 + (1 - tp), tp), (1 - tp, tp)),
         synthetic_count=0,
         seed=seed,
-        f1_at_half=value,
+        f1_at_half=more.pop("f1_at_half", value),
         **more,
     )
 
@@ -119,3 +119,12 @@ def test_warnings_count_and_name_one_class_cells_and_say_when_nothing_is_establi
     assert single.startswith("1 of 4 cells") and "ORG k 4 fold 1 seed 1" in single
     assert any("no paired difference is established" in w for w in text)
     assert not [w for w in warnings(cells[1:], [], folds=2) if "single class" in w]
+
+
+def test_warnings_say_when_most_cells_kept_their_first_check_or_f1_at_half_is_0():
+    early = [_cell("ORG", f, 0, 0.5, first_check=f < 2, f1_at_half=0.0) for f in range(3)]
+    text = warnings(early, compare(early), folds=3)
+    assert any(w.startswith("2 of 3 cells kept the weights of their first") for w in text)
+    assert any(w.startswith("3 of 3 cells have F1 0 at the seed's fixed 0.5") for w in text)
+    late = [_cell("ORG", f, 0, 0.5, first_check=f == 0) for f in range(3)]
+    assert not [w for w in warnings(late, [], folds=3) if "first" in w or "0.5" in w]
