@@ -13,6 +13,7 @@ lesions are among every cell's k.
 from __future__ import annotations
 
 import json
+import pickle
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -117,9 +118,9 @@ class TrainedGenerators:
             if {key: stored.get(key) for key in meta} != meta:
                 return None
             payload = torch.load(where / "generator.pt", map_location="cpu", weights_only=True)
-        except (OSError, ValueError, RuntimeError):  # none yet, or damaged: train it again
-            return None
-        spec = ModelSpec.from_dict(payload["model"])
+            spec = ModelSpec.from_dict(payload["model"])
+        except (OSError, ValueError, RuntimeError, KeyError, pickle.UnpicklingError):
+            return None  # none yet, or damaged: train it again
         g = build_generator(spec)
         load_state_strict(g, payload["generator"], where / "generator.pt", spec.preset)
         return g.eval()

@@ -86,3 +86,40 @@ def test_study_generators_are_no_default_run_and_are_listed_only_with_all(
     text = capsys.readouterr().out
     assert "[study study-1's fold generator]" in text
     assert "study-1/generators/fold1-k4  study study-1, fold 1, k 4: 4 real lesions" in text
+
+
+def test_a_cached_generator_is_reused_and_a_damaged_one_trained_again(tmp_path: Path):
+    import torch
+
+    from mammogan_core.control import Control
+    from mammogan_core.events import Progress
+    from mammogan_core.experiment.folds import Fold
+    from mammogan_core.experiment.generator import Request, TrainedGenerators
+    from mammogan_core.experiment.options import StudyOptions
+
+    fold = Fold(0, ("a",), ("b",), ("c",), (1, 2), (3,), (4,), (5,), (6,), (7,))
+    lesions = torch.randint(0, 255, (2, 1, 128, 128), dtype=torch.uint8)
+    req = Request(fold, 2, (1, 2), ("a",), lesions, 3, 5, torch.device("cpu"), Control())
+    source = TrainedGenerators(
+        StudyOptions(gan_preset="tiny", gan_steps=1), tmp_path / "study-1" / "generators"
+    )
+
+    def run() -> tuple[object, int]:
+        events = source(req)
+        trained = 0
+        try:
+            while True:
+                trained += isinstance(next(events), Progress)
+        except StopIteration as done:
+            return done.value, trained
+
+    first, trained = run()
+    assert trained == 1 and first.run == "study-1/generators/fold1-k2"
+    assert first.real_lesions == (1, 2) and first.pixels.shape == (3, 1, 128, 128)
+    meta = json.loads((tmp_path / "study-1/generators/fold1-k2/generator.json").read_text())
+    assert meta["real_lesions"] == [1, 2] and meta["patients"] == ["a"]
+    again, trained = run()
+    assert trained == 0 and torch.equal(again.pixels, first.pixels)  # loaded, same samples
+    (tmp_path / "study-1/generators/fold1-k2/generator.pt").write_bytes(b"not a torch file")
+    _third, trained = run()
+    assert trained == 1  # damaged: trained again, not unpickled
