@@ -250,6 +250,11 @@ class _Study:
         every = [set(g["patients"]) for g in frec["generators"].values()]
         frec["leakage"] = leakage(fold, set().union(*every))
         self._save()
+        if len(made.pixels) != request.count:  # the cells' labels count on every one
+            raise InputError(
+                f"fold {fold.index + 1}, k {k}: the generator {made.run} gave "
+                f"{len(made.pixels)} synthetic lesions, not the {request.count} asked for"
+            )
         leaked = frec["leakage"]["generator_val_test_patients"]
         if outside or leaked:
             raise InputError(

@@ -4,7 +4,8 @@ at 0.5 stays 0, so never "the first check because best started at -1"; the thres
 validation set's max-F1 one, applied to the test set; and through the whole study with an
 injected generator (no GAN trained), a planted effect (synthetic lesions that are the held-out
 test lesions' neighbours) shows a gain over Oversample while a null (copies of the k training
-lesions) shows none beyond its interval."""
+lesions) shows none beyond its interval; a generator that learnt from more than the cell's k
+lesions, or gives fewer lesions than asked, is refused."""
 
 from __future__ import annotations
 
@@ -158,3 +159,23 @@ def test_copies_of_the_training_lesions_show_no_gain_over_oversample(
         assert c.ci is not None and c.ci[0] <= 0.0 <= c.ci[1], c  # within its interval
         assert not c.established
     assert any(d != 0 for c in result.comparisons for d in c.diffs)  # not the same training
+
+
+def test_a_generator_that_saw_more_than_the_cells_lesions_or_gives_too_few_is_refused(
+    study_ws_copy: Path,
+):
+    from mammogan_core.errors import InputError
+    from mammogan_core.experiment.generator import Synthetic
+
+    def wider(req: Request):
+        yield from ()
+        more = (*req.lesion_ids, *req.fold.train_lesions[req.k : req.k + 1])
+        return Synthetic(req.lesions[:1].repeat(req.count, 1, 1, 1), "wider", more, {})
+
+    short = from_function("short", lambda req: req.lesions[:1])
+    options = StudyOptions(**{**TINY, "modes": ("GAN",), "seeds": 1})
+    with Workspace.open(study_ws_copy) as ws:
+        with pytest.raises(InputError, match="learnt from 1 lesions outside the cell's 2"):
+            list(run_study(ws, options, Control(), synthetic=wider))
+        with pytest.raises(InputError, match="gave 1 synthetic lesions, not the 3 asked for"):
+            list(run_study(ws, options, Control(), synthetic=short))
