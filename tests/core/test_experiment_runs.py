@@ -88,6 +88,7 @@ def test_study_generators_are_no_default_run_and_are_listed_only_with_all(
     assert "study-1/generators/fold1-k4  study study-1, fold 1, k 4: 4 real lesions" in text
 
 
+@pytest.mark.slow
 def test_a_cached_generator_is_reused_and_a_damaged_one_trained_again(tmp_path: Path):
     import torch
 
