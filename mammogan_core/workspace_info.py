@@ -20,9 +20,10 @@ def _json_list(text: str | None) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def run_rows(ws: Workspace) -> list[dict[str, Any]]:
+def run_rows(ws: Workspace, include_study: bool = False) -> list[dict[str, Any]]:
     """Training runs, newest first: id, status, preset, epochs, step, created_at, best (see
-    best_checkpoint) and warnings (a list)."""
+    best_checkpoint), warnings (a list) and study (the study whose generator it is, or None;
+    such runs only with `include_study`)."""
     warnings = {
         r["id"]: _json_list(r["warnings"]) for r in ws.query("SELECT id, warnings FROM runs")
     }
@@ -36,8 +37,9 @@ def run_rows(ws: Workspace) -> list[dict[str, Any]]:
             "created_at": run["created_at"],
             "best": best_checkpoint(ws, run["id"]),
             "warnings": warnings.get(run["id"], []),
+            "study": run.get("study"),
         }
-        for run in reversed(list_runs(ws))
+        for run in reversed(list_runs(ws, include_study))
     ]
 
 

@@ -1,6 +1,7 @@
-"""The study's numbers: per mode and k (F1 mean ± sd, its 95% interval, precision, recall, AP,
-AUC), per cell (one row per mode, k and fold, with its confusion matrix), and the paired
-comparisons between modes."""
+"""The study's numbers: per mode and k (F1, AP and AUC with their 95% intervals, F1 at 0.5,
+the class balance, cells that predict one class), per cell (one row per mode, k, fold and seed,
+with its threshold, confusion matrix and generator), and the paired comparisons with their
+Holm-adjusted p."""
 
 from __future__ import annotations
 
@@ -20,30 +21,45 @@ from PySide6.QtWidgets import (
 SUMMARY_COLUMNS = (
     "Mode",
     "k",
-    "F1 mean ± sd",
+    "F1",
     "F1 95% interval",
-    "Precision",
-    "Recall",
+    "F1 at 0.5",
     "AP",
+    "AP 95% interval",
     "AUC",
-    "Folds",
+    "AUC 95% interval",
+    "Lesions : normals",
+    "Cells",
+    "One-class cells",
 )
 CELL_COLUMNS = (
     "Mode",
     "k",
     "Fold",
+    "Seed",
     "F1",
-    "Precision",
-    "Recall",
+    "F1 at 0.5",
+    "Threshold",
     "AP",
     "AUC",
     "TN",
     "FP",
     "FN",
     "TP",
-    "Synthetic",
+    "Lesions : normals",
+    "Generator",
+    "Selected step",
 )
-COMPARISON_COLUMNS = ("Comparison", "k", "Mean F1 difference", "95% interval", "Folds")
+COMPARISON_COLUMNS = (
+    "Comparison",
+    "k",
+    "Metric",
+    "Mean difference",
+    "95% interval",
+    "p",
+    "Holm p",
+    "Folds",
+)
 
 
 def number(value: float | None, digits: int = 3) -> str:
@@ -82,7 +98,7 @@ def _fill(table: QTableWidget, rows: list[Sequence[Any]]) -> None:
 
 
 class ResultsTables(QTabWidget):
-    """Three tabs: Summary (per mode and k), Per fold (per cell), Paired comparisons."""
+    """Three tabs: Summary (per mode and k), Per cell (fold and seed), Paired comparisons."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,7 +106,7 @@ class ResultsTables(QTabWidget):
         self.cells = _table(CELL_COLUMNS)
         self.comparisons = _table(COMPARISON_COLUMNS)
         self.addTab(self.summary, "Summary")
-        self.addTab(self.cells, "Per fold")
+        self.addTab(self.cells, "Per cell")
         self.addTab(self.comparisons, "Paired comparisons")
 
     def set_results(
@@ -104,13 +120,16 @@ class ResultsTables(QTabWidget):
                 (
                     r.mode,
                     r.k,
-                    f"{number(r.f1_mean)} ± {number(r.f1_std)}",
-                    interval(r.f1_ci),
-                    number(r.precision_mean),
-                    number(r.recall_mean),
-                    number(r.ap_mean),
-                    number(r.auc_mean),
-                    r.folds,
+                    number(r.f1.mean),
+                    interval(r.f1.ci),
+                    number(r.f1_at_half.mean),
+                    number(r.ap.mean),
+                    interval(r.ap.ci),
+                    number(r.auc.mean),
+                    interval(r.auc.ci),
+                    f"{r.positives} : {r.negatives}",
+                    r.cells,
+                    r.one_class_cells,
                 )
                 for r in summary
             ],
@@ -122,21 +141,33 @@ class ResultsTables(QTabWidget):
                     c.mode,
                     c.k,
                     c.fold + 1,
+                    c.seed + 1,
                     number(c.f1),
-                    number(c.precision),
-                    number(c.recall),
+                    number(c.f1_at_half),
+                    number(c.threshold),
                     number(c.ap),
                     number(c.auc),
                     *(v for row in c.confusion for v in row),
-                    c.synthetic_count,
+                    f"{c.positives} : {c.negatives}",
+                    c.generator["run"] if c.generator else "—",
+                    c.selected_step,
                 )
-                for c in sorted(cells, key=lambda c: (order.index(c.mode), c.k, c.fold))
+                for c in sorted(cells, key=lambda c: (order.index(c.mode), c.k, c.fold, c.seed))
             ],
         )
         _fill(
             self.comparisons,
             [
-                (f"{p.mode} − {p.baseline}", p.k, number(p.mean_diff), interval(p.ci), p.folds)
+                (
+                    f"{p.mode} − {p.baseline}",
+                    p.k,
+                    p.metric.upper(),
+                    number(p.mean_diff),
+                    interval(p.ci),
+                    number(p.p),
+                    number(p.p_holm),
+                    p.folds,
+                )
                 for p in comparisons
             ],
         )

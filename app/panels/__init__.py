@@ -39,8 +39,8 @@ PANELS: list[tuple[str, str, str | None, str]] = [
         "experiment",
         "Experiment",
         "app.panels.experiment:ExperimentPanel",
-        "Run the four-mode augmentation study (ORG, Aug ORG, GAN, Aug GAN) and plot F1 against "
-        "the number of real lesions.",
+        "Run the augmentation study (ORG, Aug ORG, GAN, Aug GAN and the Oversample controls) and "
+        "plot F1, AP and AUC against the number of real lesions.",
     ),
     (
         "review",

@@ -1,6 +1,7 @@
-"""Experiment: the four-mode augmentation study (ORG, AugORG, GAN, AugGAN) of the seed. Its
-settings, Run in the background with the running cell and cells done of total, Cancel, the
-F1-against-k plot and the tables filling in as cells finish, the workspace's past studies
+"""Experiment: the augmentation study (the seed's ORG, AugORG, GAN, AugGAN and the Oversample
+controls). Its settings, Run in the background with the running cell and cells done of total,
+Cancel, the F1, AP and AUC plots and the tables filling in as cells finish, the study's
+warnings (cells predicting one class, no established difference), the workspace's past studies
 (reopened from their stored results), Resume of an interrupted one and its PNG and CSV one click
 away. The work is the core's (mammogan_core.experiment); torch loads in the worker."""
 
@@ -26,12 +27,13 @@ from PySide6.QtWidgets import (
 from mammogan_core.control import Control
 from mammogan_core.events import CellFinished, Event, Progress
 from mammogan_core.experiment.options import StudyOptions
-from mammogan_core.experiment.results import CellResult, StudyResult, compare, summarise
+from mammogan_core.experiment.results import CellResult, StudyResult
+from mammogan_core.experiment.stats import compare, summarise, warnings
 from mammogan_core.experiment.store import load_study
 from mammogan_core.experiment.study import run_study
 
 from ..context import AppContext
-from ..experiment_view.plot import F1Plot
+from ..experiment_view.plot import MetricsPlot
 from ..experiment_view.studies import StudiesList
 from ..experiment_view.table import ResultsTables
 from ..file_views import open_path
@@ -48,8 +50,9 @@ class ExperimentPanel(Panel):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._task: Task | None = None
-        # the running study's cells by (mode, k, fold), as they finish
-        self._cells: dict[tuple[str, int, int], CellResult] = {}
+        # the running study's cells by (mode, k, fold, seed), as they finish
+        self._cells: dict[tuple[str, int, int, int], CellResult] = {}
+        self._folds = 0  # the running study's
         self._shown: StudyResult | None = None  # the study whose results are shown
         self._listed = False  # whether the studies list shows the running study yet
 
@@ -70,13 +73,18 @@ class ExperimentPanel(Panel):
         self.reason_label = QLabel()  # why Run is disabled
         self.reason_label.setWordWrap(True)
         self.reason_label.setStyleSheet("color: #c0392b;")
+        self.warnings_label = QLabel()  # the shown study's warnings
+        self.warnings_label.setObjectName("experimentWarnings")
+        self.warnings_label.setWordWrap(True)
+        self.warnings_label.setStyleSheet("color: #b9770e;")
+        self.warnings_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.studies = StudiesList()
         self.resume_button = _button(
             "Resume",
             "Finish the selected stopped study (its finished cells are not redone)",
             "Ctrl+R",
         )
-        self.plot_button = _button("Open plot", "Open the study's F1-against-k PNG", "")
+        self.plot_button = _button("Open plot", "Open the study's F1, AP and AUC PNG", "")
         self.csv_button = _button("Open CSV", "Open the study's numbers as CSV", "")
 
         scroll = QScrollArea()
@@ -109,12 +117,17 @@ class ExperimentPanel(Panel):
         left.setSizes([560, 200])  # the form first; the list grows with the studies
         left.setMinimumWidth(380)
 
-        self.plot = F1Plot()
+        self.plot = MetricsPlot()
         self.tables = ResultsTables()
+        results = QWidget()
+        column = QVBoxLayout(results)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.warnings_label)
+        column.addWidget(self.tables, 1)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.plot)
-        right.addWidget(self.tables)
-        right.setSizes([450, 300])
+        right.addWidget(results)
+        right.setSizes([400, 350])
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
         split.addWidget(left)
@@ -185,6 +198,11 @@ class ExperimentPanel(Panel):
         cells = [] if result is None else result.results
         self.plot.set_results(summary, cells)
         self.tables.set_results(summary, cells, [] if result is None else result.comparisons)
+        self._show_warnings([] if result is None else result.warnings)
+
+    def _show_warnings(self, lines: list[str] | tuple[str, ...]) -> None:
+        self.warnings_label.setText("<br>".join(f"⚠ {line}" for line in lines))
+        self.warnings_label.setVisible(bool(lines))
 
     # ---------------------------------------------------------------- commands
     def run(self) -> None:
@@ -207,9 +225,10 @@ class ExperimentPanel(Panel):
             return ws.in_own_session(lambda own: run_study(own, options, control, resume=resume))
 
         # a resumed study's plot starts from its finished cells
-        kept = load_study(ws, resume).results if resume else ()
+        kept = load_study(ws, resume) if resume else None
         self._shown = None
-        self._cells = {(c.mode, c.k, c.fold): c for c in kept}
+        self._cells = {c.key: c for c in (kept.results if kept else ())}
+        self._folds = (kept.options or {}).get("folds", 0) if kept else options.folds
         self._listed = False
         self._show_cells()
         self.progress.setRange(0, 0)
@@ -247,15 +266,16 @@ class ExperimentPanel(Panel):
             self.status.setText(f"{ev.message}: {ev.done:,} / {ev.total:,} {ev.unit}")
         elif isinstance(ev, CellFinished):
             c = ev.cell
-            self._cells[(c.mode, c.k, c.fold)] = c
+            self._cells[c.key] = c
             self._show_cells()
             self.studies.refresh(self.workspace)  # its cells done
 
     def _show_cells(self) -> None:
         cells = list(self._cells.values())
-        summary = summarise(cells)
+        summary, comparisons = summarise(cells), compare(cells)
         self.plot.set_results(summary, cells)
-        self.tables.set_results(summary, cells, compare(cells))
+        self.tables.set_results(summary, cells, comparisons)
+        self._show_warnings(warnings(cells, comparisons, self._folds))
 
     def _on_finished(self, result: StudyResult | dict) -> None:
         if not isinstance(result, StudyResult):  # stopped before its folds were made

@@ -1,6 +1,8 @@
-"""The lesion-vs-normal classifier of one cell, as the seed trained it: the DCGAN discriminator
-(ndf 9, one logit per patch), BCEWithLogits, Adam with weight decay, StepLR per epoch, and the
-model with the best validation F1 (lesion class, threshold 0.5), checked every 10 batches.
+"""The lesion-vs-normal classifier of one cell: the seed's network and optimiser (the DCGAN
+discriminator at ndf 9 with one logit per patch, BCEWithLogits, Adam with weight decay, StepLR),
+checked every 10 steps; ours: a budget of optimiser steps (equal in every mode of a cell), the
+model with the best validation AP kept with BatchNorm statistics of its own weights, and the
+decision threshold chosen on validation (max F1), not the seed's fixed 0.5.
 
 Inputs are uint8 patches (N x 1 x 128 x 128) on the device, scaled to [-1, 1] as the GAN sees
 them; flips are drawn per batch on the device (training.data.real_batch).
@@ -35,14 +37,14 @@ class Recipe:
     lr: float  # the seed's code leaves Adam's rate at PyTorch's default
     weight_decay: float
     lr_gamma: float  # StepLR(step_size=1 epoch)
-    eval_every: int  # batches between validation F1 checks
-    threshold: float
+    eval_every: int  # optimiser steps between validation checks
 
 
 RECIPES = {
-    "alyafi2020": Recipe(9, 64, 1e-3, 5e-4, 0.95, 10, 0.5),
-    "tiny": Recipe(2, 16, 1e-3, 5e-4, 0.95, 2, 0.5),
+    "alyafi2020": Recipe(9, 64, 1e-3, 5e-4, 0.95, 10),
+    "tiny": Recipe(2, 16, 1e-3, 5e-4, 0.95, 2),
 }
+FIXED_THRESHOLD = 0.5  # the seed's; F1 at it is reported beside F1 at the validation threshold
 
 
 def build_classifier(preset: str, seed: int) -> nn.Module:
@@ -66,8 +68,38 @@ def predict(model: nn.Module, x: torch.Tensor, batch: int = 256) -> np.ndarray:
 @dataclass(frozen=True)
 class Trained:
     model: nn.Module
-    val_f1: float
-    best_step: int
+    selected_step: int  # the optimiser step after which the kept weights were taken
+    val_ap: float
+    val_auc: float | None
+    # per check: (step, val AP, val AUC, val F1 at 0.5: the seed's criterion, not used)
+    history: tuple[tuple[int, float, float | None, float], ...]
+
+
+@torch.no_grad()
+def recalibrate_batchnorm(model: nn.Module, x: torch.Tensor, batch: int = 256) -> None:
+    """Running BatchNorm statistics of these very weights: the plain average over the training
+    set (momentum None), not the exponential trace of earlier weights that a check after a few
+    steps would otherwise be scored and kept with."""
+    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        return
+    momenta = [m.momentum for m in norms]
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None
+    model.train()
+    for i in range(0, len(x), batch):
+        model(x[i : i + batch].float().div(127.5).sub(1.0))
+    for m, momentum in zip(norms, momenta, strict=True):
+        m.momentum = momentum
+    model.eval()
+
+
+def ranking_scores(y: np.ndarray, prob: np.ndarray) -> tuple[float, float | None]:
+    """Average precision and ROC-AUC (None for one class: then AP is 0)."""
+    if len(np.unique(y)) < 2:
+        return 0.0, None
+    return float(average_precision_score(y, prob)), float(roc_auc_score(y, prob))
 
 
 def train_classifier(
@@ -76,57 +108,83 @@ def train_classifier(
     val_x: torch.Tensor,
     val_y: np.ndarray,
     preset: str,
-    epochs: int,
+    steps: int,
+    lr_every: int,
     flips: bool,
     seed: int,
     control: Control,
 ) -> Trained:
-    """Train on (x uint8, y float 0/1) and keep the weights with the best validation F1."""
+    """`steps` optimiser updates on (x uint8, y float 0/1), in shuffled passes; the learning
+    rate decays every `lr_every` steps (the same in every mode of a cell). Every `eval_every`
+    steps and at the end the BatchNorm statistics are recomputed for the current weights and
+    the model is scored on validation; the weights with the best validation AP (ties: AUC,
+    then the earlier step) are kept, with their statistics."""
     recipe = RECIPES[preset]
     device = x.device
     torch.manual_seed(seed)  # dropout-free, but BatchNorm and cuDNN kernels may draw
     model = build_classifier(preset, seed).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=recipe.lr, weight_decay=recipe.weight_decay)
-    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=recipe.lr_gamma)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=max(1, lr_every), gamma=recipe.lr_gamma)
     loss_fn = nn.BCEWithLogitsLoss()
     order = torch.Generator().manual_seed(seed)
     flip_gen = torch.Generator(device=device).manual_seed(seed)
-    best_f1, best_step, best_state = -1.0, 0, None
-    step, total = 0, epochs * -(-len(x) // recipe.batch_size)
-    for _ in range(epochs):
-        perm = torch.randperm(len(x), generator=order).to(device)
-        for start in range(0, len(x), recipe.batch_size):
-            control.check()
-            idx = perm[start : start + recipe.batch_size]
-            model.train()
-            logits = model(real_batch(x, idx, flip_gen, flips, flips))
-            loss = loss_fn(logits, y.index_select(0, idx))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            step += 1
-            if step % recipe.eval_every == 0 or step == total:
-                pred = predict(model, val_x) >= recipe.threshold
-                f1 = float(f1_score(val_y, pred, zero_division=0))
-                if f1 > best_f1:  # the first of equal scores: the shorter training
-                    best_f1, best_step, best_state = f1, step, copy.deepcopy(model.state_dict())
+    best: tuple[tuple[float, float], int, dict] | None = None
+    history = []
+    perm, at = torch.empty(0, dtype=torch.long), 0
+    for step in range(1, steps + 1):
+        control.check()
+        if at >= len(perm):
+            perm, at = torch.randperm(len(x), generator=order).to(device), 0
+        idx = perm[at : at + recipe.batch_size]
+        at += len(idx)
+        model.train()
+        logits = model(real_batch(x, idx, flip_gen, flips, flips))
+        loss = loss_fn(logits, y.index_select(0, idx))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
         sched.step()
-    if best_state is not None:
-        model.load_state_dict(best_state)
-    return Trained(model.eval(), best_f1, best_step)
+        if step % recipe.eval_every and step != steps:
+            continue
+        # training-mode batches use their own statistics: recomputing the running ones is safe
+        recalibrate_batchnorm(model, x)
+        prob = predict(model, val_x)
+        ap, auc = ranking_scores(val_y, prob)
+        f1_half = float(f1_score(val_y, prob >= FIXED_THRESHOLD, zero_division=0))
+        history.append((step, ap, auc, f1_half))
+        key = (ap, -1.0 if auc is None else auc)
+        if best is None or key > best[0]:
+            best = (key, step, copy.deepcopy(model.state_dict()))
+    assert best is not None  # steps >= 1: the last step is always checked
+    (ap, auc), step, kept = best
+    model.load_state_dict(kept)
+    return Trained(model.eval(), step, ap, None if auc < 0 else auc, tuple(history))
+
+
+def validation_threshold(y: np.ndarray, prob: np.ndarray) -> tuple[float, float]:
+    """The decision threshold with the highest F1 on validation (`prob >= t` is a lesion),
+    the highest such threshold among equals, and that F1."""
+    best_t, best_f1 = 0.5, -1.0
+    for t in np.unique(prob)[::-1]:  # from the strictest threshold down
+        f1 = float(f1_score(y, prob >= t, zero_division=0))
+        if f1 > best_f1:
+            best_t, best_f1 = float(t), f1
+    return best_t, max(best_f1, 0.0)
 
 
 def scores(y: np.ndarray, prob: np.ndarray, threshold: float) -> dict[str, object]:
-    """Lesion-class F1, precision, recall, average precision, ROC-AUC and the confusion matrix
-    [[tn, fp], [fn, tp]] (scikit-learn). AP and AUC are None on a test set of one class."""
+    """Lesion-class F1 (at `threshold` and at 0.5), precision, recall, average precision,
+    ROC-AUC and the confusion matrix [[tn, fp], [fn, tp]] (scikit-learn), all at `threshold`.
+    AP and AUC are None on a test set of one class."""
     pred = (prob >= threshold).astype(int)
-    both = len(np.unique(y)) == 2
+    ap, auc = ranking_scores(y, prob)
     return {
         "f1": float(f1_score(y, pred, zero_division=0)),
+        "f1_at_half": float(f1_score(y, prob >= FIXED_THRESHOLD, zero_division=0)),
         "precision": float(precision_score(y, pred, zero_division=0)),
         "recall": float(recall_score(y, pred, zero_division=0)),
-        "ap": float(average_precision_score(y, prob)) if both else None,
-        "auc": float(roc_auc_score(y, prob)) if both else None,
+        "ap": ap if auc is not None else None,
+        "auc": auc,
         "confusion": tuple(
             tuple(int(v) for v in row) for row in confusion_matrix(y, pred, labels=[0, 1])
         ),

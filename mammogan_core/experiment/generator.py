@@ -1,108 +1,205 @@
-"""Each fold's generator, without leakage: trained inside the study on the fold's training
-patients' lesions only (training.train(..., patients=...)), or an existing run accepted only
-when the patients it recorded (config.json selection.patients) meet no fold's validation or
-test patients. Either way the patients the generator saw are read back from its run's record
-and stored with the fold."""
+"""The synthetic lesions of one (fold, k), as the seed's thesis made them: a generator trained on
+exactly the k real lesions that cell's classifiers get, cached under the study folder
+(`generators/fold<F>-k<K>/`, never a workspace run: `mammogan runs`, export and review do not
+see it) and reused by every GAN mode and classifier seed of the (fold, k).
+
+A source of synthetic lesions is any callable `source(request) -> Iterator[Event]` whose return
+value (`yield from`'s) is a `Synthetic`: the study takes one as `run_study(..., synthetic=...)`,
+so tests plant known lesions without training a GAN (`from_function`). The default is
+`TrainedGenerators`; `ExistingRun` uses a workspace run (`--gan-run`) where its recorded
+lesions are among every cell's k.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
-from dataclasses import replace
+import json
+import pickle
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 
+from ..atomic import atomic_open, atomic_write_json
 from ..control import Control
 from ..errors import InputError
-from ..events import CheckpointSaved, Event, Finished, Log, Progress
-from ..training import preset_config, train
-from ..training.data import to_uint8
+from ..events import Event, Progress
+from ..models import ModelSpec, build_generator, load_state_strict
+from ..training import preset_config
+from ..training.data import patients_of, select_patch_ids, to_uint8
+from ..training.devices import speed_plan
 from ..training.generate import generator_from_run, sample_batches
-from ..training.runs import read_run_config
+from ..training.runs import read_run_config, stored_train_config
+from ..training.step import GUARDED_CALLS, GanStep
 from ..workspace import PATCH_SIZE, Workspace
-from .folds import Fold
+from .folds import Fold, ids_digest
 from .options import StudyOptions
 
+GENERATORS = "generators"  # the study's sub-folder of cached generators
 
-def trained_patients(ws: Workspace, run_id: str) -> set[str]:
-    """The patient keys a run records it trained on; InputError for a run without the record."""
-    recorded = (read_run_config(ws, run_id).get("selection") or {}).get("patients")
-    if recorded is None:
-        raise InputError(
-            f"run {run_id} does not record the patients it was trained on (it is older than "
-            "that record), so it cannot be shown to be free of validation and test patients; "
-            "leave the existing GAN run unset to train one generator per fold"
+
+@dataclass(frozen=True)
+class Request:
+    """What a (fold, k) needs: `count` synthetic lesions for its classifiers, whose real
+    lesions are `lesion_ids` (pixels `lesions`, uint8 k x 1 x 128 x 128 on `device`)."""
+
+    fold: Fold
+    k: int
+    lesion_ids: tuple[int, ...]
+    patients: tuple[str, ...]  # the patients of those lesions
+    lesions: torch.Tensor
+    count: int
+    seed: int
+    device: torch.device
+    control: Control
+
+
+@dataclass(frozen=True)
+class Synthetic:
+    pixels: torch.Tensor  # uint8, count x 1 x 128 x 128, on the request's device
+    run: str  # where they came from: the cached generator's folder, a run id, a test's name
+    real_lesions: tuple[int, ...]  # the real lesion patch ids the generator learnt from
+    details: dict[str, Any]
+
+
+Source = Callable[[Request], Iterator[Event]]
+
+
+def from_function(name: str, make: Callable[[Request], torch.Tensor]) -> Source:
+    """A source from a plain function of the request (tests: planted or copied lesions)."""
+
+    def source(req: Request) -> Iterator[Event]:
+        yield from ()
+        return Synthetic(make(req).to(req.device), name, req.lesion_ids, {})
+
+    return source
+
+
+def _sample(g: torch.nn.Module, req: Request) -> torch.Tensor:
+    batches = [to_uint8(b) for b in sample_batches(g, req.count, req.seed, req.device, req.control)]
+    if not batches:
+        return torch.zeros(0, 1, PATCH_SIZE, PATCH_SIZE, dtype=torch.uint8, device=req.device)
+    return torch.cat(batches).to(req.device)
+
+
+class TrainedGenerators:
+    """A generator per (fold, k) on its k lesions, `options.gan_steps` steps of the GAN
+    preset's recipe; cached in `folder`/fold<F>-k<K>/ (generator.pt, generator.json). A cache
+    whose lesions or recipe differ is retrained; one stopped mid-training is started again."""
+
+    def __init__(self, options: StudyOptions, folder: Path) -> None:
+        self.options, self.folder = options, folder
+
+    def __call__(self, req: Request) -> Iterator[Event]:
+        where = self.folder / f"fold{req.fold.index + 1}-k{req.k}"
+        meta = self._meta(req)
+        g = self._cached(where, meta)
+        if g is None:
+            g = yield from self._train(req, where, meta)
+        name = f"{where.parent.parent.name}/{GENERATORS}/{where.name}"
+        return Synthetic(_sample(g, req), name, req.lesion_ids, {**meta, "sample_seed": req.seed})
+
+    def _meta(self, req: Request) -> dict[str, Any]:
+        o = self.options
+        return {
+            "fold": req.fold.index,
+            "k": req.k,
+            "preset": o.gan_preset,
+            "steps": o.gan_steps,
+            "seed": o.seed * 7919 + 101 * req.fold.index + req.k,
+            "lesion_digest": ids_digest(list(req.lesion_ids)),
+        }
+
+    def _cached(self, where: Path, meta: dict[str, Any]) -> torch.nn.Module | None:
+        try:
+            stored = json.loads((where / "generator.json").read_text(encoding="utf-8"))
+            if {key: stored.get(key) for key in meta} != meta:
+                return None
+            payload = torch.load(where / "generator.pt", map_location="cpu", weights_only=True)
+            spec = ModelSpec.from_dict(payload["model"])
+        except (OSError, ValueError, RuntimeError, KeyError, pickle.UnpicklingError):
+            return None  # none yet, or damaged: train it again
+        g = build_generator(spec)
+        load_state_strict(g, payload["generator"], where / "generator.pt", spec.preset)
+        return g.eval()
+
+    def _train(self, req: Request, where: Path, meta: dict[str, Any]) -> Iterator[Event]:
+        o, started = self.options, time.perf_counter()
+        # the study's lesion class, not the preset's filter (the pixels are given anyway)
+        cfg = preset_config(o.gan_preset, seed=meta["seed"], device=str(req.device))
+        engine = GanStep(cfg, req.lesions, req.device, speed_plan(cfg, req.device))
+        labels = torch.Generator().manual_seed(meta["seed"] + 2)
+        tag = f"fold {req.fold.index + 1}, k {req.k}: training its generator on its {req.k} lesions"
+        every = max(1, o.gan_steps // 50)
+        label = torch.tensor(1.0, device=req.device)
+        for step in range(o.gan_steps):
+            req.control.check()
+            if step % engine.order.steps_per_epoch == 0:  # the trainer's smoothed label per epoch
+                u = torch.rand((), generator=labels).item()
+                label.fill_(cfg.real_label_min + (cfg.real_label_max - cfg.real_label_min) * u)
+            engine.guarded(label) if step < GUARDED_CALLS else engine(label)
+            if (step + 1) % every == 0 or step + 1 == o.gan_steps:
+                yield Progress(step + 1, o.gan_steps, tag, unit="steps")
+        g = engine.G.eval()
+        with atomic_open(where / "generator.pt", "wb") as fh:
+            torch.save({"generator": g.state_dict(), "model": engine.spec.to_dict()}, fh)
+        atomic_write_json(
+            where / "generator.json",
+            {
+                **meta,
+                "real_lesions": list(req.lesion_ids),
+                "patients": list(req.patients),
+                "seconds": round(time.perf_counter() - started, 3),
+            },
         )
-    return set(recorded)
+        return g
 
 
-def check_existing_run(ws: Workspace, run_id: str, folds: list[Fold]) -> set[str]:
-    """The run's training patients, or InputError naming the first fold it would leak into."""
-    seen = trained_patients(ws, run_id)
-    for fold in folds:
-        overlap = seen & (set(fold.val_patients) | set(fold.test_patients))
-        if overlap:
+class ExistingRun:
+    """A workspace run's generator in every cell (`--gan-run`), accepted only where the lesions
+    it recorded training on are all among the cell's k (`check`, before anything runs)."""
+
+    def __init__(self, ws: Workspace, run_id: str) -> None:
+        self.ws, self.run_id = ws, run_id
+        self.trained_on = self._trained_lesions()
+
+    def _trained_lesions(self) -> set[int]:
+        """The lesion patches the run trained on: its recorded selection re-read from the
+        catalogue, and refused where the count no longer matches its record."""
+        selection = read_run_config(self.ws, self.run_id).get("selection") or {}
+        if selection.get("patients") is None:
             raise InputError(
-                f"run {run_id} was trained on {len(overlap)} of fold {fold.index + 1}'s "
-                f"validation and test patients ({len(seen)} patients in all): its synthetic "
-                "lesions would leak them into training. Leave the existing GAN run unset to "
-                "train each fold's generator on that fold's training patients only"
+                f"run {self.run_id} does not record the patients it was trained on (it is "
+                "older than that record), so its lesions cannot be shown to be among the "
+                "cells'; leave the existing GAN run unset to train one generator per (fold, k)"
             )
-    return seen
-
-
-def train_fold_generator(
-    ws: Workspace,
-    options: StudyOptions,
-    fold: Fold,
-    control: Control,
-    resume_run: str | None,
-    on_run: Callable[[str], None],
-) -> Generator[Event, None, str | None]:
-    """Train (or continue) the fold's generator; `on_run(run_id)` is called at its first
-    checkpoint, from which it can be resumed. Returns the run id (`yield from`'s value), or
-    None when stopped."""
-    tag = f"fold {fold.index + 1}"
-    config = None
-    if resume_run is None:
-        config = replace(
-            preset_config(
-                options.gan_preset,
-                epochs=options.gan_epochs,
-                seed=options.seed + fold.index,
-                device=options.device,
-            ),
-            label="lesion",
-            lesion_types=options.lesion_types,
-            pathology=None,
-            split=None,  # the fold's patients are the selection
+        restricted = (
+            frozenset(selection["patients"]) if selection.get("patients_restricted") else None
         )
-    run_id, status = resume_run, "stopped"
-    for ev in train(
-        ws, config, control, resume=resume_run, patients=frozenset(fold.train_patients)
-    ):
-        if isinstance(ev, CheckpointSaved) and run_id is None:
-            run_id = Path(ev.path).resolve().relative_to(ws.runs_dir.resolve()).parts[0]
-            on_run(run_id)
-        elif isinstance(ev, Progress):
-            yield Progress(ev.done, ev.total, f"{tag}: training the generator", unit="steps")
-        elif isinstance(ev, Log):
-            yield Log(f"{tag} generator: {ev.message}", ev.level)
-        elif isinstance(ev, Finished):
-            run_id, status = ev.summary.run, ev.summary.status
-    return run_id if status == "finished" else None
+        ids = set(select_patch_ids(self.ws, stored_train_config(self.ws, self.run_id), restricted))
+        if len(ids) != selection.get("count"):
+            raise InputError(
+                f"run {self.run_id} recorded {selection.get('count')} training patches, the "
+                f"catalogue now gives {len(ids)} for its selection: its lesions are unknown"
+            )
+        return ids
 
+    def check(self, fold: Fold, k: int) -> None:
+        outside = self.trained_on - set(fold.train_lesions[:k])
+        if outside:
+            patients = patients_of(self.ws, sorted(outside))
+            raise InputError(
+                f"run {self.run_id} trained on {len(outside)} lesion patches (of "
+                f"{len(patients)} patients) that are not among fold {fold.index + 1}'s k = {k} "
+                "training lesions: its synthetic lesions would carry more real lesions than "
+                "the classifier gets. Leave the existing GAN run unset to train a generator "
+                "per (fold, k) on exactly its k lesions"
+            )
 
-def synthetic_lesions(
-    ws: Workspace, run_id: str, n: int, seed: int, device: torch.device, control: Control
-) -> tuple[torch.Tensor, dict[str, object]]:
-    """`n` synthetic lesions (uint8, N x 1 x 128 x 128, on `device`) from the run's best
-    checkpoint, and where they came from."""
-    g, source = generator_from_run(ws, run_id, "best")
-    batches = [to_uint8(b) for b in sample_batches(g, n, seed, device, control)]
-    pixels = (
-        torch.cat(batches)
-        if batches
-        else torch.zeros(0, 1, PATCH_SIZE, PATCH_SIZE, dtype=torch.uint8)
-    )
-    return pixels.to(device), {**source, "seed": seed, "count": n}
+    def __call__(self, req: Request) -> Iterator[Event]:
+        yield from ()
+        g, source = generator_from_run(self.ws, self.run_id, "best")
+        details = {**source, "sample_seed": req.seed}
+        return Synthetic(_sample(g, req), self.run_id, tuple(sorted(self.trained_on)), details)

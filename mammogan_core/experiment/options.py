@@ -1,5 +1,8 @@
 """The settings of an augmentation study (`mammogan experiment` and the Experiment panel),
-declared once. Defaults are the seed's (SEED_METHOD.md section 3) where its code fixes them.
+declared once. Defaults are the seed's (SEED_METHOD.md section 3) where the seed is clear:
+masses only, 10 normals per real lesion, 1.5 synthetic lesions per real lesion, its classifier;
+each such help text ends with "(the seed's ...)". The rest is ours: the Oversample controls,
+the step budget, classifier seeds, selection on validation AP and the validation threshold.
 
 No torch here: the GUI builds these before torch is loaded.
 """
@@ -15,18 +18,24 @@ from ..settings import ALL, DEFAULT, check, from_dict, setting, to_dict
 from ..training import PRESETS
 from ..training.config import device_setting
 
-MODES = ("ORG", "AugORG", "GAN", "AugGAN")
+MODES = ("ORG", "AugORG", "Oversample", "AugOversample", "GAN", "AugGAN")
+GAN_MODES = ("GAN", "AugGAN")
 MODE_NOTES = {
     "ORG": "k real lesions and the normal patches",
     "AugORG": "ORG with random horizontal and vertical flips",
-    "GAN": "ORG plus synthetic lesions from the fold's generator",
+    "Oversample": "ORG with its k real lesions repeated to the GAN modes' lesion count (the "
+    "control: what GAN gains over it is not just class balance)",
+    "AugOversample": "Oversample with flips",
+    "GAN": "ORG plus synthetic lesions from the (fold, k)'s generator, trained on those k "
+    "lesions only",
     "AugGAN": "GAN with random horizontal and vertical flips",
 }
 # The seed's classifier (its discriminator at ndf 9, about 0.36 M parameters) and a narrow one
 # for tests; their recipes are in classifier.py.
 CLASSIFIER_PRESETS = {
-    "alyafi2020": "the seed's: the discriminator at ndf 9 with logits, Adam (weight decay 5e-4), "
-    "StepLR 0.95 per epoch, batches of 64, best validation F1 every 10 batches",
+    "alyafi2020": "the seed's network and optimiser: the discriminator at ndf 9 with logits, Adam "
+    "(weight decay 5e-4), StepLR 0.95 per epoch-equivalent, batches of 64, checked every 10 "
+    "steps (ours: the best validation AP is kept, not F1 at 0.5)",
     "tiny": "for tests only: ndf 2, batches of 16",
 }
 
@@ -39,7 +48,7 @@ class StudyOptions:
         (10, 25, 50),
         label="Real lesions k",
         help="the numbers of real training lesions to compare (the plot's x-axis); each must "
-        "fit in every fold's training lesions",
+        "fit in every fold's training lesions; every k gets its own generator",
         lo=1,
         spaced=True,
         group=_STUDY,
@@ -63,7 +72,8 @@ class StudyOptions:
     synthetic_ratio: float = setting(
         1.5,
         label="Synthetic per real lesion",
-        help="synthetic lesions added in the GAN modes, per real training lesion (the seed's 1.5)",
+        help="synthetic lesions added in the GAN modes, per real training lesion; the "
+        "Oversample modes repeat real lesions to the same count (the seed's 1.5)",
         lo=0,
         lo_open=True,
         hi=100,
@@ -80,13 +90,13 @@ class StudyOptions:
         group=_STUDY,
     )
     lesion_types: tuple[str, ...] | None = setting(
-        None,
+        ("mass",),
         label="Lesion types",
-        help="the lesion class: these lesion types only (all: every lesion; the seed used masses)",
+        help="the lesion class, for the classifiers and the generators alike: these lesion "
+        "types only (all: every lesion) (the seed's masses)",
         choices=FINDING_TYPES,
         none=ALL,
         group=_STUDY,
-        advanced=True,
     )
     val_fraction: float = setting(
         0.2,
@@ -106,6 +116,15 @@ class StudyOptions:
         hi=2**31 - 1,
         group=_STUDY,
     )
+    seeds: int = setting(
+        3,
+        label="Classifier seeds",
+        help="classifiers per (fold, k, mode), each from its own seed (the same seeds in every "
+        "mode, so modes are paired); results are summarised over folds and seeds",
+        lo=1,
+        hi=100,
+        group=_STUDY,
+    )
     classifier_preset: str = setting(
         "alyafi2020",
         label="Classifier",
@@ -113,36 +132,38 @@ class StudyOptions:
         choices=tuple(CLASSIFIER_PRESETS),
         group=_CLASSIFIER,
     )
-    classifier_epochs: int = setting(
-        20,
-        label="Classifier epochs",
-        help="passes over each cell's training set",
+    classifier_steps: int = setting(
+        200,
+        label="Classifier steps",
+        help="optimiser updates of every classifier, the same in every mode of a cell (epochs "
+        "over training sets of different sizes would give the larger sets more updates)",
         lo=1,
-        hi=10000,
+        hi=1_000_000,
         group=_CLASSIFIER,
     )
     gan_preset: str = setting(
         "alyafi2020",
         label="GAN preset",
-        help="the training preset of each fold's generator (trained on that fold's training "
-        "lesions only)",
+        help="the network and optimiser of each (fold, k)'s generator (the seed's "
+        "alyafi2020); the study's lesion types apply, not the preset's",
         choices=tuple(PRESETS),
         group=_GENERATOR,
     )
-    gan_epochs: int | None = setting(
-        None,
-        label="GAN epochs",
-        help="epochs of each fold's generator (default: the preset's)",
+    gan_steps: int = setting(
+        500,
+        label="GAN steps",
+        help="optimiser steps of each (fold, k)'s generator, trained on that cell's k lesions "
+        "(the seed trained about 1,000 epochs; fewer keep a CPU study short)",
         lo=1,
-        hi=100000,
-        none=DEFAULT,
+        hi=10_000_000,
         group=_GENERATOR,
     )
     gan_run: str | None = setting(
         None,
         label="Existing GAN run",
-        help="use this training run's generator for every fold instead of training one per "
-        "fold (default); refused when it was trained on any fold's validation or test patients",
+        help="use this training run's generator in every cell instead of training one per "
+        "(fold, k) (default); refused, with the reason, unless the lesions it recorded "
+        "training on are among every cell's k lesions",
         none=DEFAULT,
         group=_GENERATOR,
         advanced=True,
@@ -160,7 +181,7 @@ class StudyOptions:
 
     @property
     def uses_gan(self) -> bool:
-        return any(m in ("GAN", "AugGAN") for m in self.modes)
+        return any(m in GAN_MODES for m in self.modes)
 
     def to_dict(self) -> dict[str, Any]:
         return to_dict(self)
@@ -173,6 +194,7 @@ class StudyOptions:
         """One line for a list of studies."""
         gan = f", GAN {self.gan_run or self.gan_preset}" if self.uses_gan else ""
         return (
-            f"{' '.join(self.modes)}; k {', '.join(map(str, self.k))}; {self.folds} folds; "
-            f"classifier {self.classifier_preset}, {self.classifier_epochs} epochs{gan}"
+            f"{' '.join(self.modes)}; k {', '.join(map(str, self.k))}; {self.folds} folds x "
+            f"{self.seeds} seeds; {', '.join(self.lesion_types or ('all lesions',))}; "
+            f"classifier {self.classifier_preset}, {self.classifier_steps} steps{gan}"
         )

@@ -1,41 +1,64 @@
-"""What a study reports: one CellResult per (mode, k, fold), the summary per mode and k (F1
-mean, standard deviation over folds and a 95% t-interval), paired comparisons between modes
-across folds, and the StudyResult that holds them. No torch here (the GUI reads these).
+"""What a study reports: one CellResult per (fold, k, mode, seed), the summary per mode and k,
+the paired comparisons, the warnings, and the StudyResult that holds them (stats.py computes
+the summary and comparisons). No torch here (the GUI reads these).
 
-A metric a cell cannot define (ROC-AUC of a test set with one class) is None, as is the spread
-of a single fold.
+A metric a cell cannot define (ROC-AUC of a test set with one class) is None, as is the
+interval of a single fold.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..events import Result
-from .options import MODES
 
 
 @dataclass(frozen=True)
 class CellResult(Result):
-    """The classifier of one mode, k and fold, scored on the fold's test set (lesion class)."""
+    """The classifier of one fold, k, mode and seed, scored on the fold's test set (lesion
+    class) at the threshold chosen on the fold's validation set."""
 
     mode: str
     k: int
     fold: int  # 0-based
-    f1: float
+    f1: float  # at `threshold`
     precision: float
     recall: float
     ap: float | None  # average precision
     auc: float | None  # ROC-AUC
-    confusion: tuple[tuple[int, int], tuple[int, int]]  # [[tn, fp], [fn, tp]]
-    synthetic_count: int  # synthetic lesions in its training set (0 in ORG and AugORG)
-    real_count: int = 0  # real lesions in its training set (k)
-    normal_count: int = 0  # normal patches in its training set
-    val_f1: float = 0.0  # the validation F1 of the model kept
-    best_step: int = 0  # the batch after which that model was kept
+    confusion: tuple[tuple[int, int], tuple[int, int]]  # [[tn, fp], [fn, tp]] at `threshold`
+    synthetic_count: int  # synthetic lesions in its training set (GAN modes)
+    seed: int = 0  # the classifier seed's index (0 .. seeds-1), the same in every mode
+    f1_at_half: float | None = None  # F1 at the seed's fixed 0.5
+    threshold: float = 0.5
+    threshold_source: str = "validation"
+    positives: int = 0  # lesions in its training set: real + repeated + synthetic
+    negatives: int = 0  # normal patches in its training set
+    real_count: int = 0  # real lesions (k)
+    repeats: int = 0  # extra copies of real lesions (Oversample modes)
+    normal_count: int = 0
+    generator: dict[str, Any] | None = None  # GAN modes: {'run', 'real_lesions'}
+    selected_step: int = 0  # the optimiser step whose weights were kept
+    first_check: bool = False  # those of the first validation check
+    val_ap: float | None = None  # of the kept weights
+    val_auc: float | None = None
+    val_f1: float | None = None  # at the chosen threshold
     seconds: float = 0.0
+
+    @property
+    def one_class(self) -> bool:
+        """Its classifier called every test patch normal, or every one a lesion."""
+        (tn, fp), (fn, tp) = self.confusion
+        return tp + fp == 0 or tn + fn == 0
+
+    @property
+    def key(self) -> tuple[str, int, int, int]:
+        return (self.mode, self.k, self.fold, self.seed)
+
+    @property
+    def name(self) -> str:
+        return f"{self.mode} k {self.k} fold {self.fold + 1} seed {self.seed + 1}"
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> CellResult:
@@ -45,31 +68,55 @@ class CellResult(Result):
 
 
 @dataclass(frozen=True)
+class Estimate(Result):
+    """A metric of one mode and k: the mean over folds of each fold's mean over seeds, the
+    standard deviation of those fold means and the 95% t-interval from them (df = folds - 1,
+    within [0, 1]); None where a metric or a second fold is missing."""
+
+    mean: float | None
+    sd: float | None
+    ci: tuple[float, float] | None
+    fold_means: tuple[float, ...]
+
+
+@dataclass(frozen=True)
 class ModeSummary(Result):
     mode: str
     k: int
-    folds: int  # cells summarised
-    f1_mean: float
-    f1_std: float | None  # sample standard deviation over folds
-    f1_ci: tuple[float, float] | None  # 95% t-interval of the mean, within [0, 1]
+    folds: int  # folds with a cell
+    cells: int  # cells summarised (folds x seeds when complete)
+    f1: Estimate  # at the validation threshold
+    f1_at_half: Estimate
+    ap: Estimate
+    auc: Estimate
     precision_mean: float
     recall_mean: float
-    ap_mean: float | None
-    auc_mean: float | None
+    positives: int  # the class balance of its training sets
+    negatives: int
+    one_class_cells: int  # cells whose classifier predicts a single class on the test set
 
 
 @dataclass(frozen=True)
 class Comparison(Result):
-    """`mode` minus `baseline` in F1, paired by fold (the same real lesions, normals, test set
-    and classifier seed): mean difference and its 95% t-interval."""
+    """`mode` minus `baseline` in `metric` at k, paired by fold and seed (the same real lesions,
+    normals, test set and classifier seed): each fold's mean difference over seeds, their mean,
+    95% t-interval (df = folds - 1), two-sided t-test p and its Holm-adjusted p over every
+    comparison of the study."""
 
     mode: str
     baseline: str
     k: int
+    metric: str
     folds: int
     mean_diff: float
     ci: tuple[float, float] | None
+    p: float | None
+    p_holm: float | None
     diffs: tuple[float, ...]  # per fold, in fold order
+
+    @property
+    def established(self) -> bool:
+        return self.p_holm is not None and self.p_holm < 0.05
 
 
 @dataclass(frozen=True)
@@ -78,8 +125,7 @@ class FoldRecord(Result):
     train_patients: tuple[str, ...]  # pseudonymous patient keys
     val_patients: tuple[str, ...]
     test_patients: tuple[str, ...]
-    synthetic_count: int  # synthetic lesions drawn for the fold (training sets only)
-    generator: str | None  # the training run whose generator made them
+    generators: dict[str, dict[str, Any]]  # per k: {'run', 'real_lesions', ...}
     leakage: dict[str, int]  # counts that are 0 (folds.leakage)
 
 
@@ -91,11 +137,13 @@ class StudyResult(Result):
     summary: tuple[ModeSummary, ...]
     folds: tuple[FoldRecord, ...]
     comparisons: tuple[Comparison, ...]
-    plot: str | None  # the F1-against-k PNG
+    warnings: tuple[str, ...]
+    plot: str | None  # the F1, AP and AUC against k PNG
     csv: str | None  # the numbers per cell and per mode and k
     study_dir: str = ""
     options: dict[str, Any] | None = None
     cells_total: int = 0
+    interval_method: str = ""
     resume_command: str | None = None  # when stopped: the command that finishes the study
 
     def to_dict(self) -> dict[str, Any]:
@@ -103,93 +151,3 @@ class StudyResult(Result):
         if self.resume_command is None:  # the key only where there is a command to give
             del d["resume_command"]
         return d
-
-
-def _mean(values: Sequence[float | None]) -> float | None:
-    kept = [v for v in values if v is not None]
-    return sum(kept) / len(kept) if kept else None
-
-
-def mean_interval(
-    values: Sequence[float],
-) -> tuple[float, float | None, tuple[float, float] | None]:
-    """Mean, sample standard deviation and 95% t-interval of the mean (None from one value)."""
-    from scipy.stats import t
-
-    n = len(values)
-    mean = sum(values) / n
-    if n < 2:
-        return mean, None, None
-    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
-    half = float(t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
-    return mean, sd, (mean - half, mean + half)
-
-
-def _mode_order(cells: Iterable[CellResult]) -> list[str]:
-    seen = {c.mode for c in cells}
-    return [m for m in MODES if m in seen] + sorted(seen - set(MODES))
-
-
-def summarise(cells: Iterable[CellResult]) -> list[ModeSummary]:
-    """Per mode (the seed's order) and k (ascending), over the folds done so far."""
-    cells = list(cells)
-    out = []
-    for mode in _mode_order(cells):
-        for k in sorted({c.k for c in cells if c.mode == mode}):
-            group = [c for c in cells if c.mode == mode and c.k == k]
-            mean, sd, ci = mean_interval([c.f1 for c in group])
-            if ci is not None:  # F1 lies in [0, 1]: so does its interval
-                ci = (max(ci[0], 0.0), min(ci[1], 1.0))
-            out.append(
-                ModeSummary(
-                    mode=mode,
-                    k=k,
-                    folds=len(group),
-                    f1_mean=mean,
-                    f1_std=sd,
-                    f1_ci=ci,
-                    precision_mean=_mean([c.precision for c in group]) or 0.0,
-                    recall_mean=_mean([c.recall for c in group]) or 0.0,
-                    ap_mean=_mean([c.ap for c in group]),
-                    auc_mean=_mean([c.auc for c in group]),
-                )
-            )
-    return out
-
-
-def compare(cells: Iterable[CellResult]) -> list[Comparison]:
-    """Every later mode against every earlier one (AugORG - ORG, GAN - ORG, ..., AugGAN - GAN),
-    per k, over the folds both have."""
-    cells = list(cells)
-    by_key = {(c.mode, c.k, c.fold): c.f1 for c in cells}
-    modes = _mode_order(cells)
-    out = []
-    for j, mode in enumerate(modes):
-        for baseline in modes[:j]:
-            for k in sorted({c.k for c in cells}):
-                folds = sorted(
-                    c.fold
-                    for c in cells
-                    if c.mode == mode and c.k == k and (baseline, k, c.fold) in by_key
-                )
-                if not folds:
-                    continue
-                diffs = [by_key[(mode, k, f)] - by_key[(baseline, k, f)] for f in folds]
-                mean, _sd, ci = mean_interval(diffs)
-                out.append(Comparison(mode, baseline, k, len(folds), mean, ci, tuple(diffs)))
-    return out
-
-
-def threshold_note(cells: Sequence[CellResult]) -> str | None:
-    """A warning when no cell's classifier calls any test patch a lesion although it ranks
-    lesions above normal tissue: F1 at the seed's 0.5 threshold then says nothing of the modes
-    (typical of a few real lesions among ten times as many normals; AP and AUC still compare)."""
-    aucs = [c.auc for c in cells if c.auc is not None]
-    if not cells or any(c.f1 > 0 for c in cells) or not aucs or _mean(aucs) <= 0.5:
-        return None
-    return (
-        f"no classifier called a test patch a lesion at the 0.5 threshold (F1 0 in all "
-        f"{len(cells)} cells) although they rank lesions first (mean AUC {_mean(aucs):.2f}): "
-        "too few real lesions or classifier epochs for F1; compare the modes by AP and AUC, "
-        "or give the study more lesions (larger k) or more classifier epochs"
-    )

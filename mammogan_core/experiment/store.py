@@ -1,10 +1,13 @@
 """Studies on disk, in the workspace: one folder per study beside the training runs.
 
     runs/<study>/study.json            options, folds (patient keys per part, validation and test
-                                       patch ids), generators, leakage counts, provenance
-                                       (versions, seeds, data fingerprints), status, process
-    runs/<study>/cells/<mode>-k<k>-fold<f>.json   one CellResult each, written when it finishes
-    runs/<study>/results.csv, f1_vs_k.png          rewritten after every cell
+                                       patch ids, the generator of each k and the real lesions
+                                       it learnt from), leakage counts, provenance (versions,
+                                       seeds, data fingerprints), status, process
+    runs/<study>/cells/<mode>-k<k>-fold<f>-seed<s>.json   one CellResult each, when it finishes
+    runs/<study>/generators/fold<f>-k<k>/generator.pt, generator.json   each (fold, k)'s
+                                       generator (not a workspace run: no catalogue row)
+    runs/<study>/results.csv, metrics_vs_k.png     rewritten after every cell
 
 Files, not catalogue tables: each cell is one atomic write, so a study killed at any moment
 keeps every finished cell and a resume sees exactly those; a study folder is self-contained
@@ -25,10 +28,11 @@ from ..training.owner import is_alive
 from ..workspace import Workspace
 from ..workspace.catalogue import utc_now
 from .options import StudyOptions
-from .results import CellResult, FoldRecord, StudyResult, compare, summarise
+from .results import CellResult, FoldRecord, StudyResult
+from .stats import INTERVAL_METHOD, compare, summarise, warnings
 
 KIND = "augmentation-study"
-PLOT, CSV = "f1_vs_k.png", "results.csv"
+PLOT, CSV = "metrics_vs_k.png", "results.csv"
 
 
 def new_study_id(ws: Workspace) -> str:
@@ -72,12 +76,22 @@ def write_record(ws: Workspace, record: dict[str, Any]) -> None:
     atomic_write_json(ws.runs_dir / record["id"] / "study.json", record)
 
 
-def cell_path(folder: Path, mode: str, k: int, fold: int) -> Path:
-    return folder / "cells" / f"{mode}-k{k}-fold{fold + 1}.json"
+def cell_keys(options: StudyOptions, fold: int) -> list[tuple[str, int, int, int]]:
+    """The (mode, k, fold, seed) of a fold's cells, in the order they run."""
+    return [
+        (mode, k, fold, seed)
+        for k in sorted(options.k)
+        for mode in options.modes
+        for seed in range(options.seeds)
+    ]
+
+
+def cell_path(folder: Path, mode: str, k: int, fold: int, seed: int) -> Path:
+    return folder / "cells" / f"{mode}-k{k}-fold{fold + 1}-seed{seed + 1}.json"
 
 
 def write_cell(folder: Path, cell: CellResult) -> None:
-    atomic_write_json(cell_path(folder, cell.mode, cell.k, cell.fold), cell.to_dict())
+    atomic_write_json(cell_path(folder, *cell.key), cell.to_dict())
 
 
 def read_cells(folder: Path) -> list[CellResult]:
@@ -88,7 +102,7 @@ def read_cells(folder: Path) -> list[CellResult]:
             cells.append(CellResult.from_dict(json.loads(path.read_text(encoding="utf-8"))))
         except (OSError, ValueError, KeyError, TypeError):
             continue
-    return sorted(cells, key=lambda c: (c.fold, c.k, c.mode))
+    return sorted(cells, key=lambda c: (c.fold, c.k, c.mode, c.seed))
 
 
 def status_of(record: dict[str, Any]) -> str:
@@ -100,7 +114,7 @@ def status_of(record: dict[str, Any]) -> str:
 
 
 def cells_total(options: StudyOptions) -> int:
-    return len(options.modes) * len(options.k) * options.folds
+    return len(options.modes) * len(options.k) * options.folds * options.seeds
 
 
 def resume_command(ws: Workspace, study: str) -> str:
@@ -138,6 +152,7 @@ def study_result(ws: Workspace, record: dict[str, Any], status: str | None = Non
     cells = read_cells(folder)
     options = StudyOptions.from_dict(record["options"], strict=False)
     status = status or status_of(record)
+    comparisons = compare(cells)
     return StudyResult(
         study=record["id"],
         status=status,
@@ -149,20 +164,58 @@ def study_result(ws: Workspace, record: dict[str, Any], status: str | None = Non
                 train_patients=tuple(f["train_patients"]),
                 val_patients=tuple(f["val_patients"]),
                 test_patients=tuple(f["test_patients"]),
-                synthetic_count=int(f.get("synthetic_count", 0)),
-                generator=f.get("generator"),
+                generators=dict(f.get("generators", {})),
                 leakage=dict(f.get("leakage", {})),
             )
             for f in record.get("folds", [])
         ),
-        comparisons=tuple(compare(cells)),
+        comparisons=tuple(comparisons),
+        warnings=tuple(warnings(cells, comparisons, options.folds)),
         plot=str(folder / PLOT) if (folder / PLOT).is_file() else None,
         csv=str(folder / CSV) if (folder / CSV).is_file() else None,
         study_dir=str(folder),
         options=options.to_dict(),
         cells_total=cells_total(options),
+        interval_method=INTERVAL_METHOD,
         resume_command=resume_command(ws, record["id"]) if status != "finished" else None,
     )
+
+
+def study_generators(ws: Workspace) -> list[dict[str, Any]]:
+    """Every study's cached generators (for `mammogan runs --all`): id STUDY/generators/NAME,
+    the study, its fold (1-based), k, steps, preset and the number of real lesions."""
+    out = []
+    for study in list_studies(ws):
+        for meta in sorted((ws.runs_dir / study["id"] / "generators").glob("*/generator.json")):
+            try:
+                d = json.loads(meta.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            out.append(
+                {
+                    "id": f"{study['id']}/generators/{meta.parent.name}",
+                    "study": study["id"],
+                    "fold": int(d.get("fold", 0)) + 1,
+                    "k": d.get("k"),
+                    "steps": d.get("steps"),
+                    "preset": d.get("preset"),
+                    "real_lesions": len(d.get("real_lesions", ())),
+                }
+            )
+    return out
+
+
+def legacy_generator_runs(ws: Workspace) -> dict[str, str]:
+    """Training runs that an older study trained as its fold generators (study.json's
+    folds[].generator), each with its study: ordinary runs then, never a default run now."""
+    out = {}
+    for folder in ws.runs_dir.iterdir() if ws.runs_dir.is_dir() else ():
+        if _is_study(folder):
+            record = json.loads((folder / "study.json").read_text(encoding="utf-8"))
+            out |= {
+                f["generator"]: folder.name for f in record.get("folds", []) if f.get("generator")
+            }
+    return out
 
 
 def load_study(ws: Workspace, study_id: str) -> StudyResult:

@@ -135,21 +135,29 @@ def set_status(ws: Workspace, run_id: str, status: str) -> None:
         )
 
 
-def list_runs(ws: Workspace) -> list[dict[str, Any]]:
+def list_runs(ws: Workspace, include_study: bool = False) -> list[dict[str, Any]]:
     """Training runs, oldest first: id, status, step, created_at, updated_at, config (the
     TrainConfig dict), warnings (a list of strings). A 'running' run whose process is gone has
-    status 'interrupted'."""
+    status 'interrupted'. Every listing and "default run" rule (export, review, the demo) sees
+    the workspace's own runs only: an augmentation study's generators are kept in its folder,
+    and the fold generators that older studies trained as runs are left out unless
+    `include_study` (then their 'study' names the study)."""
+    from ..experiment.store import legacy_generator_runs
+
     rows = ws.query(
         "SELECT id, status, step, created_at, updated_at, config, warnings FROM runs "
         "WHERE kind='train' ORDER BY created_at, id"
     )
+    studies = legacy_generator_runs(ws)
     out = [
         {
             **dict(r),
             "config": json.loads(r["config"] or "{}"),
             "warnings": json.loads(r["warnings"] or "[]"),
+            **({"study": studies[r["id"]]} if r["id"] in studies else {}),
         }
         for r in rows
+        if include_study or r["id"] not in studies
     ]
     for run in out:
         if run["status"] == "running" and is_alive(_owner(ws, run["id"])) is False:

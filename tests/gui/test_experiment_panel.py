@@ -18,12 +18,13 @@ from PySide6.QtWidgets import QApplication
 from app.file_views import ImageDialog
 from app.help import SHORTCUTS
 from mammogan_core.events import CellFinished
+from mammogan_core.experiment.colours import MODE_COLOURS
 from mammogan_core.experiment.store import list_studies, load_study
 from mammogan_core.workspace import Workspace
 
 TIMEOUT = 120_000
-# two modes without a generator, two k, two folds: 8 cells of a second or less on a CPU
-TINY = {"k": "2, 4", "folds": 2, "normal_ratio": 3, "classifier_epochs": 1}
+# two modes without a generator, two k, two folds, one seed: 8 cells of a second or less
+TINY = {"k": "2, 4", "folds": 2, "normal_ratio": 3, "classifier_steps": 2, "seeds": 1}
 MODES = ("ORG", "AugORG")
 CELLS = len(MODES) * 2 * 2
 
@@ -64,10 +65,10 @@ def cells_of(events: list) -> list[tuple[str, int, int]]:
     return [(e.cell.mode, e.cell.k, e.cell.fold) for e in events if isinstance(e, CellFinished)]
 
 
-def plotted(panel) -> dict[str, list[float]]:
-    """The k of each mode's visible line."""
+def plotted(panel, metric: str = "f1") -> dict[str, list[float]]:
+    """The k of each mode's visible line in one panel (F1, AP or AUC)."""
     out = {}
-    for mode, items in panel.plot.modes.items():
+    for mode, items in panel.plot.panels[metric].modes.items():
         x, _y = items.line.getData()
         if items.line.isVisible() and x is not None and len(x):
             out[mode] = [round(v) for v in x]
@@ -96,10 +97,19 @@ def test_run_a_tiny_study_then_reopen_it_and_open_its_files(
     assert panel.status.text().startswith("Now: fold ")  # the cell running
     qtbot.waitUntil(lambda: not panel.running, timeout=TIMEOUT)
     assert len(cells_of(events)) == CELLS
-    assert plotted(panel) == {"ORG": [2, 4], "AugORG": [2, 4]}
+    for metric in ("f1", "ap", "auc"):  # one panel each, in the core's colours
+        assert plotted(panel, metric) == {"ORG": [2, 4], "AugORG": [2, 4]}
+    pen = panel.plot.panels["ap"].modes["AugORG"].line.opts["pen"]
+    assert pen.color().name() == MODE_COLOURS["AugORG"]
+    assert MODE_COLOURS["AugORG"] in panel.plot.legend.text()
     assert panel.tables.summary.rowCount() == 4 and panel.tables.cells.rowCount() == CELLS
-    assert panel.tables.comparisons.rowCount() == 2  # AugORG - ORG at each k
-    assert " ± " in panel.tables.summary.item(0, 2).text()
+    assert panel.tables.comparisons.rowCount() == 2 * 3  # AugORG - ORG at each k, 3 metrics
+    assert panel.tables.summary.item(0, 3).text().startswith("[")  # the F1 interval
+    # the study's warnings are shown, as the CLI prints them
+    with Workspace.open(study_ws_copy) as ws:
+        expected = load_study(ws, panel.studies.selected()["id"]).warnings
+    assert expected and all(w in panel.warnings_label.text() for w in expected)
+    assert panel.warnings_label.isVisibleTo(panel)
     study = panel.studies.selected()
     assert study is not None and study["status"] == "finished"
     assert f"{study['id']}</b>: finished, {CELLS} of {CELLS} cells" in panel.status.text()
@@ -119,7 +129,8 @@ def test_run_a_tiny_study_then_reopen_it_and_open_its_files(
     folder = study_ws_copy / "runs" / study["id"]
     # the plot is shown in the app (no launcher needed); the table goes to the desktop
     shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, ImageDialog)]
-    assert [d.path for d in shown] == [folder / "f1_vs_k.png"] and not shown[0].pixmap.isNull()
+    assert [d.path for d in shown] == [folder / "metrics_vs_k.png"]
+    assert not shown[0].pixmap.isNull()
     assert opened == [str(folder / "results.csv")]
 
 
