@@ -19,6 +19,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from mammogan_core.cli.main import run_cli
+from mammogan_core.metrics.registry import BY_NAME
 from mammogan_core.metrics.report import MEMORISATION
 
 TIMEOUT = 120_000
@@ -79,10 +80,24 @@ def test_grids_then_evaluate_fills_the_table_and_the_memorisation_view(qtbot, pa
     headers = [panel.table.horizontalHeaderItem(c).text() for c in range(panel.table.columnCount())]
     row = {h: panel.table.item(0, c) for c, h in enumerate(headers)}
     assert row["What"].text() == "evaluation" and row["FID"].text() == "–"
-    for name in ("KID", "Precision", "Recall", "FRD", "Diversity"):
-        value, floor = row[name].text().split("  ")
-        float(value), float(floor.strip("()"))  # the figure and its real-vs-real floor
-    assert "random-conv-v1" in row["KID"].toolTip() and "20 synthetic" in row["KID"].toolTip()
+    shown = panel.table.rows[0].estimates
+    for name in ("kid", "precision", "recall", "radiomics_fd", "diversity", "nn_accuracy"):
+        text = row[BY_NAME[name].label].text().removeprefix("≈ ")
+        value, interval = text.split(" [")
+        interval, floor = interval.split("]  ")
+        assert float(value) == pytest.approx(shown[name]["value"], rel=1e-3)
+        lo, hi = (float(v) for v in interval.split(", "))
+        assert lo <= float(value) <= hi  # the figure inside its interval
+        assert float(floor.strip("()")) == pytest.approx(shown[name]["floor"], rel=1e-2)
+    # the best-checkpoint checks store KID under the same name, shown x 10³ as well
+    check = panel.table.rows[1]
+    assert check.purpose == "best checkpoint" and "kid" in check.values
+    assert float(panel.table.item(1, headers.index("KID (×10³)")).text()) == pytest.approx(
+        check.values["kid"] * 1e3, rel=1e-3
+    )
+    assert "random-conv-v1" in row["KID (×10³)"].toolTip()
+    assert "20 synthetic" in row["KID (×10³)"].toolTip()
+    assert "1-NN accuracy" in panel.status.text() and "KID (×10³)" in panel.status.text()
     assert panel.table.selected() is panel.table.rows[0]
     report = panel.table.rows[0].report_dir
     assert (report / MEMORISATION).is_file()
