@@ -185,6 +185,42 @@ def embed(
     return Embedding(coords, first, first_map_s, time.perf_counter() - t0, timings)
 
 
+class Joined:
+    """Two feature sources as one (rows of `first`, then of `second`), read when asked for."""
+
+    def __init__(self, first: Any, second: np.ndarray) -> None:
+        self.first, self.second, self.n = first, second, len(first)
+
+    def __len__(self) -> int:
+        return self.n + len(self.second)
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, np.int64)
+        mine = rows < self.n
+        out = np.empty((len(rows), self.second.shape[1]), np.float32)
+        if mine.any():
+            out[mine] = self.first[rows[mine]]
+        out[~mine] = self.second[rows[~mine] - self.n]
+        return out
+
+
+def embed_joint(
+    real: Any,
+    first: np.ndarray,
+    added: np.ndarray,
+    options: TsneOptions,
+    control: Control | None = None,
+) -> Generator[Event, None, Embedding]:
+    """As `embed`, but `added` (synthetic lesions) are optimised in the first map together with
+    the real points of `first` (the seed's joint map): points unlike every real one stay apart
+    instead of being placed beside their nearest real ones. The rest of the real points are
+    placed into that map. Coordinates: real points first, then `added`."""
+    both = Joined(real, np.asarray(added, np.float32))
+    first = np.concatenate([np.asarray(first, np.int64), len(real) + np.arange(len(added))])
+    empty = np.zeros((0, both.second.shape[1]), np.float32)
+    return (yield from embed(both, first, empty, options, control))
+
+
 _STAGE_WORDS = {
     "initial": "first map",
     "placing": "placing the other real patches",

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from mammogan_core.cli.main import run_cli
 from mammogan_core.metrics.registry import BY_NAME
 from mammogan_core.metrics.report import MEMORISATION
+from mammogan_core.metrics.tsne_map import KIND_COLOURS
 
 TIMEOUT = 120_000
 
@@ -192,8 +193,16 @@ def _mouse(viewport, kind: QEvent.Type, pos: QPoint, held: bool) -> None:
 
 
 def test_the_scatter_shows_points_coloured_by_kind_and_by_lesion_type(scatter):
+    from app.evaluate_view.tsne_scatter import KINDS
+
     legend = [label.text for _sample, label in scatter.legend.items]
     assert legend == ["Real lesion (100)", "Synthetic lesion (100)", "Normal tissue (100)"]
+    # the saved PNG's palette, and real lesions drawn above synthetic ones (none hidden)
+    items = {name: item for name, (item, _rows) in scatter.items.items()}
+    for kind, (name, _colour) in KINDS.items():
+        assert items[name].opts["brush"].color().name() == KIND_COLOURS[kind]
+    z = {name: item.zValue() for name, item in items.items()}
+    assert z["Real lesion"] > z["Synthetic lesion"] > z["Normal tissue"]
     assert sum(len(item.data) for item, _rows in scatter.items.values()) == 300
     scatter.colour_by.setCurrentText("lesion type")
     legend = {label.text for _sample, label in scatter.legend.items}
