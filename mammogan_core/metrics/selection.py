@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from .compare import scaler
 from .features import Extractor, extract, inception_extractor, random_extractor
 from .frechet import Gaussian, fit_gaussian, frechet_distance
 from .inception import NO_WEIGHTS_NOTE
@@ -98,7 +99,6 @@ def choose_selection(
     if name == "fid":
         metric.gaussian = fit_gaussian(feats)
     else:
-        mean, std = feats.mean(axis=0), feats.std(axis=0)
-        metric.scale = (mean, np.where(std > 0, std, 1.0))
-        metric.reference = (feats - mean) / metric.scale[1]
+        metric.scale = scaler(feats)  # the evaluation's z-scoring (a nearly dead channel kept sane)
+        metric.reference = (feats - metric.scale[0]) / metric.scale[1]
     return metric, warning

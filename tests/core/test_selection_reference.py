@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import torch
 
 from mammogan_core.events import Log
+from mammogan_core.metrics.compare import LEAST_SPREAD, scaler
+from mammogan_core.metrics.features import extract, random_extractor
+from mammogan_core.metrics.selection import choose_selection
 from mammogan_core.metrics.selection_reference import MIN_HELD_OUT, selection_reference
 from mammogan_core.training.config import TrainConfig
 
+from .test_metrics import textures
 from .test_train import add_lesions, run_all, tiny
 
 
@@ -51,3 +56,15 @@ def test_a_run_on_every_split_or_a_loss_metric_reads_no_held_out_set(workspace) 
         workspace, TrainConfig(best_metric="loss_g_ema"), None, training
     )
     assert real is training and words == ""
+
+
+def test_the_check_z_scores_its_reference_as_the_evaluation_does() -> None:
+    """A channel that fires in few reference patches keeps a tenth of the median spread as its
+    divisor (divided by its own tiny spread, the training checks' KID reached 1e14)."""
+    real = textures(12, 3)
+    metric, _ = choose_selection("kid", "", 8, torch.from_numpy(real), torch.device("cpu"))
+    feats = extract(random_extractor(), real)
+    spread = feats.std(0)
+    np.testing.assert_allclose(metric.scale[1], scaler(feats)[1])
+    assert metric.scale[1].min() >= 0.999 * LEAST_SPREAD * np.median(spread[spread > 0])
+    assert (spread < LEAST_SPREAD * np.median(spread[spread > 0])).any()  # such channels exist
