@@ -12,6 +12,7 @@ import torch
 from ..control import Control, Stopped
 from ..errors import InputError
 from ..events import CheckpointSaved, Event, Finished, Log, Progress, SampleGrid, StepMetrics
+from ..metrics.registry import spec
 from ..metrics.selection import SAMPLE_METRICS, choose_selection
 from ..metrics.selection_reference import selection_reference
 from ..metrics.store import store_metrics
@@ -404,7 +405,8 @@ class _Session:
             if self.selection is not None and value is not None:
                 best = self.ckpts.best and self.ckpts.best["step"] == self.step
                 yield Log(
-                    f"step {self.step} (epoch {self.step // self.spe}): {metric} {value:.4g}"
+                    f"step {self.step} (epoch {self.step // self.spe}): "
+                    f"{spec(metric).label} {spec(metric).text(value)}"
                     + (" (best so far)" if best else "")
                 )
             runs.update_run(self.ws, self.run_id, self.step, metrics=self.metric_rows)
