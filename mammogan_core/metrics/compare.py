@@ -6,8 +6,8 @@ The sets: the real patches are shuffled and split into a reference set A and a h
 m patches each; m synthetic patches S are drawn. Every figure is (A, S), its floor (A, B), so the
 two differ only in what the second set is: m = min(synthetic, real / 2, MAX_SET). With few real
 patches m is small and the figures are at that size, stated beside them (n_real, n_synthetic),
-with a warning under FEW_REAL. Features are standardised with the whole real set's statistics,
-the same for the figure and its floor.
+with a warning under FEW_REAL. Features are z-scored with the reference set's statistics (the
+held-out real set and the synthetic one are treated alike; see `scaler`).
 
 Weights-free (always): KID, precision/recall, diversity and the 1-NN test on the random-conv
 features, the radiomics FD on the radiomic features. With an Inception weights file: FID, and
