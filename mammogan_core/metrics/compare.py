@@ -121,6 +121,28 @@ def interval(values: np.ndarray, stat: str) -> tuple[float, float]:
     return float(np.clip(lo, low, high)), float(np.clip(hi, low, high))
 
 
+@dataclass(frozen=True)
+class Sets:
+    """Rows of the sets a measurement compares: `reference` and `held_out` of the real set,
+    `synthetic` of the synthetic one, m each."""
+
+    reference: np.ndarray
+    held_out: np.ndarray
+    synthetic: np.ndarray
+
+
+def draw_sets(n_real: int, n_fake: int, seed: int = 0) -> Sets:
+    m = set_size(n_real, n_fake)
+    if m < MIN_SET:
+        raise ValueError(
+            f"the figures need {MIN_SET} patches per set: at least {2 * MIN_SET} real and "
+            f"{MIN_SET} synthetic (got {n_real} real, {n_fake} synthetic)"
+        )
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(n_real)
+    return Sets(order[:m], order[m : 2 * m], np.sort(rng.choice(n_fake, m, replace=False)))
+
+
 def compare(
     real: SetFeatures,
     fake: SetFeatures,
@@ -131,28 +153,38 @@ def compare(
 ) -> dict[str, Estimate]:
     """Every declared figure whose feature space both sets have. `feature_names`: space ->
     the extractor's name, recorded beside each figure."""
-    m = set_size(len(real), len(fake))
-    if m < MIN_SET:
-        raise ValueError(
-            f"the figures need {MIN_SET} patches per set: at least {2 * MIN_SET} real and "
-            f"{MIN_SET} synthetic (got {len(real)} real, {len(fake)} synthetic)"
-        )
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(real))
-    a, b = order[:m], order[m : 2 * m]
-    s = np.sort(rng.choice(len(fake), m, replace=False))
+    sets = draw_sets(len(real), len(fake), seed)
+    return compare_drawn(
+        real, fake.take(sets.synthetic), sets, feature_names, seed, replicates, device
+    )
+
+
+def compare_drawn(
+    real: SetFeatures,
+    synthetic: SetFeatures,
+    sets: Sets,
+    feature_names: dict[str, str],
+    seed: int = 0,
+    replicates: int = BOOTSTRAP,
+    device: torch.device | str = "cpu",
+) -> dict[str, Estimate]:
+    """`compare` once the sets are drawn: `synthetic` holds the features of the m synthetic
+    patches of `sets` only (the costly feature spaces need no more)."""
+    m = len(sets.reference)
+    rng = np.random.default_rng([seed, 1])  # the resamples: apart from the sets' draw
     ia, is_, ia_floor, ib = (draws(m, replicates, rng) for _ in range(4))
     device = str(device)
     out: dict[str, Estimate] = {}
     for space in (RANDOM, RADIOMIC, INCEPTION):
-        full, other = real.space(space), fake.space(space)
+        full, other = real.space(space), synthetic.space(space)
         if full is None or other is None:
             continue
+        ref, held = full[sets.reference], full[sets.held_out]
         if space == INCEPTION:  # FID's convention: the network's features as they are
             mean, std = np.zeros(full.shape[1]), np.ones(full.shape[1])
         else:
-            mean, std = scaler(full[a])  # the reference: held-out and synthetic sets alike
-        ref, held, synth = ((x - mean) / std for x in (full[a], full[b], other[s]))
+            mean, std = scaler(ref)  # the reference's: held-out and synthetic sets alike
+        ref, held, synth = ((x - mean) / std for x in (ref, held, other))
         specs = [spec for spec in METRICS if spec.space == space]
         stats = {spec.stat for spec in specs}
         values = PairStats(ref, synth).figures(stats, ia, is_, device)

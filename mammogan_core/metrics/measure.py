@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..events import Event, Log, Progress
 from . import radiomics
 from .cache import cache_path, load_cached, save_cached
-from .compare import MIN_SET, Estimate, SetFeatures, compare, few_real_warning, set_size
+from .compare import MIN_SET, Estimate, SetFeatures, compare_drawn, draw_sets, few_real_warning
 from .features import Extractor, extract, flips, inception_extractor, random_extractor
 from .inception import NO_WEIGHTS_NOTE, custom_weights_label
 from .memorisation import Memorisation, check_memorisation, real_sample
@@ -135,7 +135,12 @@ def measure(
         fake_flips[name] = yield from _features(
             rand, np.ascontiguousarray(variant), what, device, control
         )
-    fake_f = SetFeatures(fake_flips["none"], (yield from _radiomics(fake, "synthetic", control)))
+    # the figures compare m synthetic patches; only memorisation needs them all (random-conv)
+    sets = draw_sets(len(real), len(fake), seed)
+    compared = np.ascontiguousarray(fake[sets.synthetic])
+    fake_f = SetFeatures(
+        fake_flips["none"][sets.synthetic], (yield from _radiomics(compared, "synthetic", control))
+    )
     fid_note = custom = None
     names = {RANDOM: rand.name, RADIOMIC: f"{RADIOMICS_NAME} (38 features)"}
     if inception is None:
@@ -153,8 +158,8 @@ def measure(
         real_f.inception = yield from _features(
             inc, real, "real", device, control, cached(inc.name, inc.sha256)
         )
-        fake_f.inception = yield from _features(inc, fake, "synthetic", device, control)
-    m = set_size(len(real), len(fake))
+        fake_f.inception = yield from _features(inc, compared, "synthetic", device, control)
+    m = len(sets.synthetic)
     yield Log(
         f"comparing {m} real with {m} synthetic patches and, for the floor, with {m} other real "
         "ones (bootstrap intervals)"
@@ -182,7 +187,7 @@ def measure(
         {k: scaled(v) for k, v in real_sample_flips.items()},
         sample,
     )
-    estimates = compare(real_f, fake_f, names, seed, device=device)
+    estimates = compare_drawn(real_f, fake_f, sets, names, seed, device=device)
     return Measurement(estimates, memo, spaces, fid_note, warnings, custom)
 
 
