@@ -150,33 +150,22 @@ def compare(
     seed: int = 0,
     replicates: int = BOOTSTRAP,
     device: torch.device | str = "cpu",
+    sets: Sets | None = None,
 ) -> dict[str, Estimate]:
     """Every declared figure whose feature space both sets have. `feature_names`: space ->
-    the extractor's name, recorded beside each figure."""
-    sets = draw_sets(len(real), len(fake), seed)
-    return compare_drawn(
-        real, fake.take(sets.synthetic), sets, feature_names, seed, replicates, device
-    )
-
-
-def compare_drawn(
-    real: SetFeatures,
-    synthetic: SetFeatures,
-    sets: Sets,
-    feature_names: dict[str, str],
-    seed: int = 0,
-    replicates: int = BOOTSTRAP,
-    device: torch.device | str = "cpu",
-) -> dict[str, Estimate]:
-    """`compare` once the sets are drawn: `synthetic` holds the features of the m synthetic
-    patches of `sets` only (the costly feature spaces need no more)."""
+    the extractor's name, recorded beside each figure. `sets` already drawn (`draw_sets`):
+    `fake` then holds the features of its m synthetic patches only (the costly feature spaces
+    need no more)."""
+    if sets is None:
+        sets = draw_sets(len(real), len(fake), seed)
+        fake = fake.take(sets.synthetic)
     m = len(sets.reference)
     rng = np.random.default_rng([seed, 1])  # the resamples: apart from the sets' draw
     ia, is_, ia_floor, ib = (draws(m, replicates, rng) for _ in range(4))
     device = str(device)
     out: dict[str, Estimate] = {}
     for space in (RANDOM, RADIOMIC, INCEPTION):
-        full, other = real.space(space), synthetic.space(space)
+        full, other = real.space(space), fake.space(space)
         if full is None or other is None:
             continue
         ref, held = full[sets.reference], full[sets.held_out]

@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..events import Event, Log, Progress
 from . import radiomics
 from .cache import cache_path, load_cached, save_cached
-from .compare import MIN_SET, Estimate, SetFeatures, compare_drawn, draw_sets, few_real_warning
+from .compare import MIN_SET, Estimate, SetFeatures, compare, draw_sets, few_real_warning
 from .features import Extractor, extract, flips, inception_extractor, random_extractor
 from .inception import NO_WEIGHTS_NOTE, custom_weights_label
 from .memorisation import Memorisation, check_memorisation, real_sample
@@ -187,7 +187,7 @@ def measure(
         {k: scaled(v) for k, v in real_sample_flips.items()},
         sample,
     )
-    estimates = compare_drawn(real_f, fake_f, sets, names, seed, device=device)
+    estimates = compare(real_f, fake_f, names, seed, device=device, sets=sets)
     return Measurement(estimates, memo, spaces, fid_note, warnings, custom)
 
 

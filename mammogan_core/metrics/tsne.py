@@ -34,7 +34,7 @@ from .figures import write_tsne
 from .inception import sha256_of
 from .report import report_folder
 from .samples import sample_patches
-from .tsne_embed import PCA_DIMS, embed, embed_joint, first_map_points
+from .tsne_embed import PCA_DIMS, embed, first_map_points
 from .tsne_features import pixel_features
 from .tsne_map import KINDS, TsneMap, load_tsne, write_map_files
 from .tsne_options import FROZEN, FROZEN_NOTE, JOINT, TsneOptions
@@ -130,7 +130,7 @@ def map_samples(
     real = PatchFeatures(ws, ids, options.feature_size)
     synthetic = pixel_features(fake, options.feature_size)
     before = time.perf_counter() - t0  # the catalogue query and the synthetic features
-    emb = yield from (embed_joint if joint else embed)(real, first, synthetic, options, control)
+    emb = yield from embed(real, first, synthetic, options, control)
     kind = np.concatenate(
         [np.where(is_lesion, KINDS[0], KINDS[2]), np.full(len(fake), KINDS[1])]
     ).astype("U16")

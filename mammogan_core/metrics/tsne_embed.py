@@ -20,7 +20,7 @@ import numpy as np
 
 from ..control import Control
 from ..events import EmbeddingFrame, Event, Progress
-from .tsne_options import TsneOptions
+from .tsne_options import JOINT, TsneOptions
 
 if TYPE_CHECKING:
     from sklearn.decomposition import PCA
@@ -107,13 +107,21 @@ def embed(
     only its own); `first`: the indices of `real` optimised together in the first map;
     `added`: M x D features placed into the map after the real ones. Yields Progress and
     EmbeddingFrame after every `options.chunk` iterations; honours `control`'s pause and stop
-    between chunks. Returns the (N + M) x 2 map."""
+    between chunks. Returns the (N + M) x 2 map, real points first.
+
+    With the joint placement (options.placement, the default) `added` are optimised in the
+    first map together with the real points of `first` (the seed's map): points unlike every
+    real one stay apart instead of being placed beside their nearest real ones."""
     from openTSNE import TSNE
     from openTSNE.affinity import PerplexityBasedNN
     from sklearn.decomposition import PCA
 
     control = control or Control()
     t0 = time.perf_counter()
+    if options.placement == JOINT and len(added):
+        real = Joined(real, np.asarray(added, np.float32))
+        first = np.concatenate([np.asarray(first, np.int64), real.n + np.arange(len(added))])
+        added = np.zeros((0, real.second.shape[1]), np.float32)
     n_real, first = len(real), np.asarray(first, dtype=np.int64)
     if len(first) < 2:
         raise ValueError("the first map needs at least 2 points")
@@ -202,23 +210,6 @@ class Joined:
             out[mine] = self.first[rows[mine]]
         out[~mine] = self.second[rows[~mine] - self.n]
         return out
-
-
-def embed_joint(
-    real: Any,
-    first: np.ndarray,
-    added: np.ndarray,
-    options: TsneOptions,
-    control: Control | None = None,
-) -> Generator[Event, None, Embedding]:
-    """As `embed`, but `added` (synthetic lesions) are optimised in the first map together with
-    the real points of `first` (the seed's joint map): points unlike every real one stay apart
-    instead of being placed beside their nearest real ones. The rest of the real points are
-    placed into that map. Coordinates: real points first, then `added`."""
-    both = Joined(real, np.asarray(added, np.float32))
-    first = np.concatenate([np.asarray(first, np.int64), len(real) + np.arange(len(added))])
-    empty = np.zeros((0, both.second.shape[1]), np.float32)
-    return (yield from embed(both, first, empty, options, control))
 
 
 _STAGE_WORDS = {

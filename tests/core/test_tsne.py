@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,8 @@ from mammogan_core.control import Control
 from mammogan_core.events import EmbeddingFrame, Finished, Progress
 from mammogan_core.metrics.inception import sha256_of
 from mammogan_core.metrics.tsne import TsneOptions, build_tsne, load_tsne
-from mammogan_core.metrics.tsne_embed import embed, embed_joint, even_sample, first_map_points
+from mammogan_core.metrics.tsne_embed import embed, even_sample, first_map_points
+from mammogan_core.metrics.tsne_options import FROZEN
 from mammogan_core.workspace import Workspace
 
 from .test_train import add_lesions
@@ -51,7 +53,7 @@ def test_placed_points_leave_the_real_ones_where_they_were_and_land_among_their_
     first = first_map_points(is_lesion, np.zeros(400), np.arange(400) // 4, TINY)
     assert len(first) == 140 and is_lesion[first].sum() == 120  # every lesion, 20 normals
 
-    events, emb = drive(embed(real, first, synthetic, TINY))
+    events, emb = drive(embed(real, first, synthetic, replace(TINY, placement=FROZEN)))
 
     frames = [e for e in events if isinstance(e, EmbeddingFrame)]
     assert {f.stage for f in frames} == {"initial", "placing", "synthetic"}
@@ -89,12 +91,12 @@ def test_a_planted_off_manifold_cluster_is_apart_in_the_joint_map_only() -> None
     first = first_map_points(is_lesion, np.zeros(300), np.arange(300) // 4, TINY)
     lesions, synthetic = np.flatnonzero(is_lesion), 300 + np.arange(60)
 
-    _, joint = drive(embed_joint(real, first, off, TINY))
+    _, joint = drive(embed(real, first, off, TINY))  # joint: the default
     assert not np.isnan(joint.coords).any() and len(joint.coords) == 360
     d = np.linalg.norm(joint.coords[synthetic, None] - joint.coords[None, :], axis=2)
     d[np.arange(60), synthetic] = np.inf
     assert (d.argmin(1) >= 300).mean() >= 0.95  # each synthetic point's neighbour: synthetic
-    _, frozen = drive(embed(real, first, off, TINY))
+    _, frozen = drive(embed(real, first, off, replace(TINY, placement=FROZEN)))
     joint_gap, frozen_gap = (
         _gap(joint.coords, lesions, synthetic),
         _gap(frozen.coords, lesions, synthetic),
