@@ -275,3 +275,25 @@ def test_a_tsne_map_builds_with_moving_points_and_reopens_at_once(qtbot, panel):
     scatter.clear()
     tab.show_run(panel.workspace, panel.picker.run, panel.picker.checkpoint)  # reopened
     assert np.array_equal(scatter.coords, shown)
+
+
+def test_a_table_cell_marks_custom_weights_and_a_figure_like_real() -> None:
+    from app.evaluate_view.evaluations import Evaluation
+    from app.evaluate_view.metrics_table import figure
+
+    estimate = {"value": 12.0, "ci": [10.0, 14.0], "floor": 11.0, "floor_ci": [9.0, 13.0]}
+    custom = "inception-v3-fid, custom weights (sha256 0123456789abcdef…): not comparable"
+    ev = Evaluation(
+        "run",
+        3,
+        None,
+        "evaluation",
+        {},
+        values={"fid": 12.0, "kid": 0.002},
+        estimates={
+            "fid": {**estimate, "features": custom, "indistinguishable_from_real": True},
+            "kid": {**estimate, "value": 2.0, "features": "random-conv-v1"},
+        },
+    )
+    assert figure(ev, "fid") == "≈ 12 [10, 14]  (11) custom weights"
+    assert figure(ev, "kid") == "2 [10, 14]  (11)"  # KID stored unscaled, shown x 10³
