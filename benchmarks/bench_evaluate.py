@@ -75,7 +75,8 @@ def main() -> None:
         with contextlib.redirect_stdout(io.StringIO()):  # its table; this prints one JSON
             outcome = run_cli([*argv, "--device", "cpu", "--quiet"])
         out["evaluate_s"] = round(time.perf_counter() - t0, 2)
-        out["evaluate_exit_code"] = outcome.exit_code
+        if outcome.exit_code:
+            raise SystemExit(f"mammogan evaluate failed (exit code {outcome.exit_code})")
         report = json.loads(
             (next((root / "runs" / run / "evaluation").glob("*/report.json"))).read_text()
         )
