@@ -19,11 +19,12 @@ from ..errors import InputError
 from ..events import Event, Log, Progress
 from . import radiomics
 from .cache import cache_path, load_cached, save_cached
-from .compare import MIN_SET, Estimate, SetFeatures, compare, draw_sets, few_real_warning
+from .compare import BOOTSTRAP, MIN_SET, Estimate, SetFeatures, compare, draw_sets, few_real_warning
 from .features import Extractor, extract, flips, inception_extractor, random_extractor
 from .inception import NO_WEIGHTS_NOTE, custom_weights_label
 from .memorisation import Memorisation, check_memorisation, real_sample
 from .registry import INCEPTION, RADIOMIC, RANDOM
+from .resample import fd_resamples
 
 MIN_SAMPLES = 2 * MIN_SET  # real ones split in two sets of at least MIN_SET
 CHUNK = 512  # images per progress report
@@ -187,6 +188,14 @@ def measure(
         {k: scaled(v) for k, v in real_sample_flips.items()},
         sample,
     )
+    if real_f.inception is not None:
+        resamples = fd_resamples(BOOTSTRAP, m, real_f.inception.shape[1], device)
+        if resamples < BOOTSTRAP:
+            yield Log(
+                f"FID's interval from {resamples} resamples (the others' from {BOOTSTRAP}): on "
+                f"the CPU each takes seconds at {m} patches; --device cuda gives all of them",
+                "warning",
+            )
     estimates = compare(real_f, fake_f, names, seed, device=device, sets=sets)
     return Measurement(estimates, memo, spaces, fid_note, warnings, custom)
 

@@ -26,7 +26,13 @@ from mammogan_core.metrics.kid import mmd2_unbiased
 from mammogan_core.metrics.precision_recall import precision_recall
 from mammogan_core.metrics.radiomics import radiomic_features
 from mammogan_core.metrics.registry import BY_NAME, METRICS, RADIOMICS_LABEL
-from mammogan_core.metrics.resample import PairStats, counts, draws
+from mammogan_core.metrics.resample import (
+    FD_CPU_RESAMPLES,
+    PairStats,
+    counts,
+    draws,
+    fd_resamples,
+)
 
 from .test_metrics import textures
 
@@ -160,3 +166,14 @@ def test_too_few_patches_for_two_sets_is_an_error() -> None:
     small = SetFeatures(rng.normal(size=(8, 4)), rng.normal(size=(8, 3)))
     with pytest.raises(ValueError, match="at least 10 real"):
         compare(small, small, {})
+
+
+def test_large_frechet_problems_take_fewer_resamples_on_a_cpu_only() -> None:
+    assert fd_resamples(100, 2000, 2048, "cpu") == FD_CPU_RESAMPLES
+    assert fd_resamples(100, 2000, 2048, "cuda") == 100
+    assert fd_resamples(100, 2000, 448, "cpu") == 100  # the random-conv space: cheap enough
+    assert fd_resamples(100, 300, 2048, "cpu") == 100  # a small set: every resample
+    rng = np.random.default_rng(7)
+    pair = PairStats(rng.normal(size=(600, 600)), rng.normal(size=(600, 600)))
+    out = pair.figures({"fd", "kid"}, draws(600, 30, rng), draws(600, 30, rng), "cpu")
+    assert len(out["fd"]) == FD_CPU_RESAMPLES + 1 and len(out["kid"]) == 31
