@@ -5,9 +5,10 @@
 Prints one JSON object: feature extraction in images/s for the FID Inception-v3 (randomly
 initialised: the cost does not depend on the weights) and the weights-free random-conv network,
 the radiomic features' images/s, and the seconds of each metric at `--n` samples per set (FID on
-2048-d features, KID with 100 subsets of 1000 on the weights-free features, precision/recall,
-diversity, FRD, and the memorisation check of n synthetic against n real patches, pixels and
-features, flips included). Targets: ../shared/design/PERFORMANCE.md ("Evaluation on 2 cores").
+2048-d features, KID with 100 subsets of 1000 on the weights-free features (training's checks),
+precision/recall, and the memorisation check of n synthetic against n real patches, pixels and
+features, flips included). The figures with their intervals and floors, as evaluate computes
+them: bench_evaluate.py. Targets: ../shared/design/PERFORMANCE.md ("Evaluation on 2 cores").
 """
 
 from __future__ import annotations
@@ -19,14 +20,13 @@ import time
 import numpy as np
 import torch
 
-from mammogan_core.metrics.diversity import diversity
 from mammogan_core.metrics.features import Extractor, extract, flips, random_extractor
 from mammogan_core.metrics.frechet import fit_gaussian, frechet_distance
 from mammogan_core.metrics.inception import FIDInceptionV3
 from mammogan_core.metrics.kid import kid
 from mammogan_core.metrics.memorisation import check_memorisation, real_sample
 from mammogan_core.metrics.precision_recall import precision_recall
-from mammogan_core.metrics.radiomics import frd, radiomic_features
+from mammogan_core.metrics.radiomics import radiomic_features
 
 
 def timed(fn, *args):
@@ -69,9 +69,6 @@ def main() -> None:
     rs, fs = (rf - mean) / std, (ff - mean) / std
     _, out["kid_s"] = timed(kid, rs, fs)
     _, out["precision_recall_s"] = timed(precision_recall, rs, fs)
-    _, out["diversity_s"] = timed(diversity, rs, fs)
-    rad_r, rad_f = radiomic_features(real), radiomic_features(fake)
-    _, out["frd_s"] = timed(frd, rad_r, rad_f)
 
     def memorisation():
         sample = real_sample(args.n)

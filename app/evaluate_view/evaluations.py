@@ -1,6 +1,7 @@
 """The workspace's stored evaluations as rows to show: the `metrics` table's values with
 provenance, grouped per evaluation (one report, or one best-checkpoint check during training),
-with the real-vs-real floor read from the evaluation's report."""
+with each figure's interval and real-vs-real floor read from the evaluation's report. Names,
+labels and units come from the metrics registry."""
 
 from __future__ import annotations
 
@@ -9,21 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mammogan_core.metrics.registry import LEGACY, spec
+from mammogan_core.metrics.registry import METRICS as SPECS
 from mammogan_core.metrics.store import stored_evaluations
 from mammogan_core.training.runs import list_runs, steps_per_epoch
 from mammogan_core.workspace import Workspace
 
-# name in the store -> column title; the best-checkpoint checks store their KID as 'kid'
-METRICS = {
-    "fid": "FID",
-    "kid_mean": "KID",
-    "precision": "Precision",
-    "recall": "Recall",
-    "frd": "FRD",
-    "diversity": "Diversity",
-    "memorised": "Copies",
-}
-CHECK_NAMES = {"kid": "kid_mean"}
+COPIES = "memorised"  # the suspected copies' count, stored beside the figures
+# name -> column title: the registry's figures shown in the table, then the copies
+SHOWN = ("fid", "kid", "precision", "recall", "diversity", "radiomics_fd", "nn_accuracy")
+METRICS = {**{m.name: m.label for m in SPECS if m.name in SHOWN}, COPIES: "Copies"}
 CHECK = "best checkpoint"  # the `purpose` of the checks training makes
 
 
@@ -34,9 +30,18 @@ class Evaluation:
     epoch: float | None  # None when the run does not say its steps per epoch
     purpose: str  # "evaluation" | CHECK
     details: dict[str, Any]
-    values: dict[str, float] = field(default_factory=dict)
-    floor: dict[str, float | None] = field(default_factory=dict)
+    values: dict[str, float] = field(default_factory=dict)  # as stored (unscaled)
+    estimates: dict[str, dict[str, Any]] = field(default_factory=dict)  # report.json's metrics
     report_dir: Path | None = None
+
+    def shown(self, name: str) -> float | None:
+        """The figure in its label's unit (KID x 10³)."""
+        if name == COPIES:
+            return self.values.get(name)
+        return spec(name).shown(self.values.get(name))
+
+    def floor(self, name: str) -> float | None:
+        return (self.estimates.get(name) or {}).get("floor")
 
 
 def read_report(folder: Path | None) -> dict[str, Any] | None:
@@ -69,11 +74,11 @@ def load_evaluations(ws: Workspace) -> list[Evaluation]:
                     step / per_epoch if per_epoch else None,
                     details.get("purpose", "evaluation"),
                     details,
-                    floor=report.get("floor") or {},
+                    estimates=report.get("metrics") or {},
                     report_dir=folder,
                 )
-            name = CHECK_NAMES.get(row["name"], row["name"]) if ev.purpose == CHECK else row["name"]
-            ev.values[name] = float(row["value"])
+            # earlier versions stored KID as kid_mean and the radiomics FD as frd
+            ev.values[LEGACY.get(row["name"], row["name"])] = float(row["value"])
         out += groups.values()
     return out
 
@@ -99,6 +104,8 @@ def provenance_text(ev: Evaluation) -> str:
         if isinstance(space, dict) and space.get("extractor"):
             sha = str(space.get("weights_sha256", ""))[:12]
             lines.append(f"{name}: {space['extractor']} (weights sha256 {sha}…)")
+            if space.get("custom_weights"):
+                lines.append(f"FID: {space['custom_weights']}")
     if ev.report_dir is not None:
         lines.append(f"Report: {ev.report_dir}")
     return "\n".join(lines)

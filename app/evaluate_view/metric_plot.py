@@ -19,7 +19,7 @@ class MetricPlot(QWidget):
         self.metric_box = QComboBox()
         for name, title in METRICS.items():
             self.metric_box.addItem(title, name)
-        self.metric_box.setCurrentIndex(list(METRICS).index("kid_mean"))
+        self.metric_box.setCurrentIndex(list(METRICS).index("kid"))
         self.axis = QComboBox()
         self.axis.addItems(["step", "epoch"])
         self.plot = pg.PlotWidget(background="w")
@@ -65,7 +65,7 @@ class MetricPlot(QWidget):
         for i, (label, evs) in enumerate(self.series().items()):
             colour = PALETTE[i % len(PALETTE)]
             x = np.array([(e.epoch or 0.0) if by_epoch else e.step for e in evs], float)
-            y = np.array([e.values[name] for e in evs], float)
+            y = np.array([e.shown(name) for e in evs], float)
             self.plot.plot(
                 x,
                 y,
@@ -76,7 +76,7 @@ class MetricPlot(QWidget):
                 symbolPen=colour,
                 name=label,
             )
-            floor = np.array([e.floor.get(name) for e in evs], dtype=object)
+            floor = np.array([e.floor(name) for e in evs], dtype=object)
             has = np.array([f is not None for f in floor])
             if has.any():
                 self.plot.plot(

@@ -1,5 +1,5 @@
 """The stored evaluations of every run as a table: one row per evaluation, each figure with its
-real-vs-real floor beside it, the provenance in the row's tooltip."""
+95% interval and real-vs-real floor (from the report), the provenance in the row's tooltip."""
 
 from __future__ import annotations
 
@@ -8,17 +8,30 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from .evaluations import CHECK, METRICS, Evaluation, provenance_text
+from mammogan_core.metrics.registry import BY_NAME
+from mammogan_core.metrics.table import SAME
+
+from .evaluations import CHECK, COPIES, METRICS, Evaluation, provenance_text
 
 FIXED = ("Run", "Step", "Epoch", "What")
-FLOOR_TIP = "In brackets: the same figure between two halves of the real set (the floor)"
+FLOOR_TIP = (
+    "In square brackets: the 95% bootstrap interval. In round brackets: the floor, the same "
+    "figure between the reference patches and as many other real ones. ≈ marks a figure "
+    f"{SAME} (its interval overlaps the floor's)."
+)
 
 
-def figure(value: float | None, floor: float | None = None) -> str:
+def figure(ev: Evaluation, name: str) -> str:
+    value = ev.shown(name)
     if value is None:
         return "–"
     text = f"{value:.4g}"
-    return f"{text}  ({floor:.3g})" if floor is not None else text
+    e = ev.estimates.get(name)
+    if name == COPIES or not e:
+        return text
+    same = "≈ " if e.get("indistinguishable_from_real") else ""
+    custom = " custom weights" if "custom weights" in str(e.get("features")) else ""
+    return f"{same}{text} [{e['ci'][0]:.3g}, {e['ci'][1]:.3g}]  ({e['floor']:.3g}){custom}"
 
 
 class MetricsTable(QTableWidget):
@@ -29,7 +42,9 @@ class MetricsTable(QTableWidget):
         self.rows: list[Evaluation] = []
         self.setHorizontalHeaderLabels([*FIXED, *METRICS.values()])
         for col, name in enumerate(METRICS, start=len(FIXED)):
-            self.horizontalHeaderItem(col).setToolTip(f"{name}. {FLOOR_TIP}")
+            spec = BY_NAME.get(name)
+            about = f"{spec.help}; {spec.direction}. " if spec else ""
+            self.horizontalHeaderItem(col).setToolTip(f"{about}{FLOOR_TIP}")
         self.verticalHeader().setVisible(False)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -48,7 +63,7 @@ class MetricsTable(QTableWidget):
             what = "check (training)" if ev.purpose == CHECK else "evaluation"
             epoch = f"{ev.epoch:.3g}" if ev.epoch is not None else ""
             cells = [ev.run, f"{ev.step:,}", epoch, what]
-            cells += [figure(ev.values.get(name), ev.floor.get(name)) for name in METRICS]
+            cells += [figure(ev, name) for name in METRICS]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(tip)

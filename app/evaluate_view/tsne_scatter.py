@@ -27,16 +27,28 @@ from PySide6.QtWidgets import (
 )
 
 from mammogan_core.export.preview import tile
+from mammogan_core.metrics.tsne_map import KIND_COLOURS
 from mammogan_core.workspace import PATCH_SIZE
 
 from ..training_view.images import ImageLabel
 from .selection_box import TOOLS, SelectingViewBox, inside_polygon
 
-KINDS = {  # kind -> legend name, colour
-    "real_lesion": ("Real lesion", "#1f77b4"),
-    "synthetic_lesion": ("Synthetic lesion", "#d62728"),
-    "normal": ("Normal tissue", "#9a9a9a"),
+NAMES = {
+    "real_lesion": "Real lesion",
+    "synthetic_lesion": "Synthetic lesion",
+    "normal": "Normal tissue",
 }
+KINDS = {kind: (NAMES[kind], KIND_COLOURS[kind]) for kind in NAMES}  # kind -> legend, colour
+
+
+def layer(name: str) -> int:
+    """A legend entry's drawing order, as in the saved PNG: normal tissue at the bottom, then
+    synthetic lesions, real lesions on top (so none is hidden under synthetic ones)."""
+    if name == NAMES["normal"]:
+        return 0
+    return 1 if name == NAMES["synthetic_lesion"] or name.endswith(" (synthetic)") else 2
+
+
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 HOVER_PX = 8  # a point this close to the mouse (in screen pixels) is the one under it
 SHOWN_SELECTED = 64  # patches of a selection drawn in the grid
@@ -210,6 +222,7 @@ class TsneScatter(QWidget):
                 brush=pg.mkBrush(colour),
                 name=f"{name} ({len(rows):,})",
             )
+            item.setZValue(layer(name))
             self.plot.addItem(item)
             self.items[name] = (item, rows)
         self.set_coords(self.coords)

@@ -47,8 +47,8 @@ class TsneTab(QWidget):
         self.form.set_value(TsneOptions())
         self.build_button = QPushButton("Build t-SNE map")
         self.build_button.setToolTip(
-            "Map the workspace's real lesions and normal tissue, then place the checkpoint's "
-            "synthetic lesions into the same map (the real points do not move)"
+            "Map the checkpoint's synthetic lesions with the workspace's real lesions and "
+            "normal tissue (joint, or placed into a map of the real ones: Synthetic points)"
         )
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop building; the map saved before stays")
@@ -107,7 +107,8 @@ class TsneTab(QWidget):
             tsne_map.images,
             tsne_map.to_csv,
         )
-        self.status.setText(f"Map: {tsne_map.folder}")
+        note = tsne_map.info.get("note")  # what a frozen placement cannot show
+        self.status.setText(f"Map: {tsne_map.folder}" + (f". Note: {note}" if note else ""))
 
     def _set_busy(self, busy: bool) -> None:
         self.build_button.setEnabled(self._source is not None and not busy)

@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
 from mammogan_core.control import Control
 from mammogan_core.events import Event, Progress
 from mammogan_core.metrics.options import EvaluateOptions
+from mammogan_core.metrics.registry import spec
 from mammogan_core.metrics.report import read_memorisation
 from mammogan_core.metrics.results import MetricsResult
+from mammogan_core.metrics.table import SAME
 from mammogan_core.metrics.user_settings import INCEPTION_KEY, remember, remembered_path
 
 from ..context import AppContext
@@ -50,8 +52,8 @@ NO_WEIGHTS = (
     "<b>FID is not computed: no Inception weights file.</b> Download pytorch-fid's "
     "<i>pt_inception-2015-12-05-6726825d.pth</i> (91 MB; torch-fidelity's file works too) and "
     "choose it in <i>Inception weights</i> below; it is remembered for later evaluations, here "
-    "and in <code>mammogan evaluate</code>. KID, precision/recall, FRD, diversity and the "
-    "memorisation check need no weights and run without it."
+    "and in <code>mammogan evaluate</code>. KID, precision/recall, radiomics FD, diversity, the "
+    "1-NN two-sample test and the memorisation check need no weights and run without it."
 )
 WEIGHTS_GONE = (
     "<b>FID is not computed: the Inception weights file {path} is gone</b> (moved or deleted). "
@@ -237,10 +239,21 @@ class EvaluatePanel(Panel):
             self.status.setText("Evaluation stopped: nothing was stored.")
             return
         copies = len(result.memorised)
-        fid = f"FID {result.fid:.4g}" if result.fid is not None else "FID skipped (no weights file)"
+        parts = [
+            f"{spec(name).label} {m['value']:.4g} [{m['ci'][0]:.3g}, {m['ci'][1]:.3g}], "
+            f"floor {m['floor']:.3g}" + (f" ({SAME})" if m["indistinguishable_from_real"] else "")
+            for name, m in result.metrics.items()
+            if name in ("fid", "kid", "nn_accuracy")
+        ]
+        if "fid" not in result.metrics:
+            parts.insert(0, "FID skipped (no weights file)")
+        weights = result.inception_weights or {}
+        notes = [f"FID from {weights['label']}"] if weights.get("label") else []
+        notes += [w for w in result.warnings if "custom weights" not in w]
         self.status.setText(
-            f"Done: {fid}, KID {result.kid_mean:.4g}, {copies} suspected "
-            f"cop{'y' if copies == 1 else 'ies'}. Report: {result.report_dir}"
+            f"Done: {'; '.join(parts)}; {copies} suspected cop{'y' if copies == 1 else 'ies'}. "
+            + "".join(f"Note: {n}. " for n in notes)
+            + f"Report: {result.report_dir}"
         )
         self.refresh_metrics()
         self.table.select_report(result.report_dir or "")

@@ -72,7 +72,7 @@ def evaluate_run(ws: Workspace, options: EvaluateOptions, control: Control) -> I
         ws,
         options.run,
         step,
-        {**m.figures, "memorised": len(result.memorised)},
+        {**m.values(), "memorised": len(result.memorised)},
         provenance(
             m,
             len(real),

@@ -12,6 +12,7 @@ from ..atomic import atomic_open
 from ..training.data import grid, write_png
 from .features import flips
 from .memorisation import Memorisation
+from .tsne_map import KIND_COLOURS
 
 GRID_N = 64
 COPIES_SHOWN = 16
@@ -107,14 +108,15 @@ def write_copies(path: Path, fake: np.ndarray, real: np.ndarray, memo: Memorisat
     write_png(path, canvas)
 
 
-TSNE_COLOURS = {"normal": (175, 175, 175), "real_lesion": (220, 60, 40), "synthetic_lesion": _FAKE}
+TSNE_COLOURS = {k: tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for k, c in KIND_COLOURS.items()}
 _MAP_PX, _LEGEND_PX = 800, 26
 
 
 def write_tsne(path: Path, coords: np.ndarray, kind: np.ndarray) -> None:
-    """The t-SNE map as dots coloured by kind, with a legend and counts: normal tissue drawn
-    first, then real and synthetic lesions on top, so that a few lesions stay visible among
-    many normal patches. Both axes share one scale (t-SNE distances have no direction)."""
+    """The t-SNE map as dots coloured by kind (the app's palette), with a legend and counts:
+    normal tissue drawn first, then synthetic lesions, then real lesions on top, so that a few
+    lesions stay visible among many normal patches and no real lesion hides under synthetic
+    ones. Both axes share one scale (t-SNE distances have no direction)."""
     from PIL import Image, ImageDraw
 
     canvas = np.full((_LEGEND_PX + _MAP_PX, _MAP_PX, 3), 255, np.uint8)

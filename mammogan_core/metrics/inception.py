@@ -35,12 +35,22 @@ WEIGHTS_URL = (
     "https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/"
     "pt_inception-2015-12-05-6726825d.pth"
 )
+# sha256 of the published file (pytorch-fid's release; torch-fidelity's copy is byte-identical,
+# 95,628,359 bytes; the file names' 6726825d is its first eight hex digits)
+PUBLISHED_SHA256 = "6726825d0af5f729cebd5821db510b11b1cfad8faad88a03f1befd49fb9129b2"
 NO_WEIGHTS_NOTE = (
     "FID needs the Inception-v3 weights file pt_inception-2015-12-05-6726825d.pth (pytorch-fid's, "
     f"91 MB: {WEIGHTS_URL}; torch-fidelity's weights-inception-2015-12-05-6726825d.pth works too): "
     "download it once and give --inception-weights FILE, or choose it once in the app's "
     "Evaluate panel (which remembers it)"
 )
+
+
+def custom_weights_label(sha256: str) -> str | None:
+    """None for the published weights; else what every FID from this file is labelled."""
+    if sha256 == PUBLISHED_SHA256:
+        return None
+    return f"custom weights (sha256 {sha256[:16]}…): not comparable with published FIDs"
 
 
 class FIDInceptionV3(nn.Module):

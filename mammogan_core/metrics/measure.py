@@ -1,6 +1,7 @@
 """One measurement of a synthetic set against a real set: features (the reference set's from the
-cache when it has them), every metric with its floor, and the memorisation check. A generator of
-events (progress per stage and per chunk of features) that returns a `Measurement`."""
+cache when it has them), every figure with its interval and its floor (compare.py), and the
+memorisation check. A generator of events (progress per stage and per chunk of features) that
+returns a `Measurement`."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ from ..errors import InputError
 from ..events import Event, Log, Progress
 from . import radiomics
 from .cache import cache_path, load_cached, save_cached
-from .compare import SetFeatures, figures, floor
+from .compare import BOOTSTRAP, MIN_SET, Estimate, SetFeatures, compare, draw_sets, few_real_warning
 from .features import Extractor, extract, flips, inception_extractor, random_extractor
-from .inception import NO_WEIGHTS_NOTE
+from .inception import NO_WEIGHTS_NOTE, custom_weights_label
 from .memorisation import Memorisation, check_memorisation, real_sample
+from .registry import INCEPTION, RADIOMIC, RANDOM
+from .resample import fd_resamples
 
-MIN_SAMPLES = 10  # precision/recall's k-NN balls on the real halves need a few points
+MIN_SAMPLES = 2 * MIN_SET  # real ones split in two sets of at least MIN_SET
 CHUNK = 512  # images per progress report
 RADIOMICS_NAME = "radiomics-skimage-v1"
 RADIOMICS_SHA = hashlib.sha256(",".join(radiomics.NAMES).encode()).hexdigest()
@@ -31,11 +34,15 @@ RADIOMICS_SHA = hashlib.sha256(",".join(radiomics.NAMES).encode()).hexdigest()
 
 @dataclass
 class Measurement:
-    figures: dict[str, float | None]
-    floor: dict[str, float | None]
+    estimates: dict[str, Estimate]  # registry name -> figure, interval, floor
     memorisation: Memorisation
     spaces: dict[str, dict[str, str]]  # feature space -> provenance
     fid_note: str | None
+    warnings: list[str]
+    custom_weights: str | None = None  # the label of every FID from non-published weights
+
+    def values(self) -> dict[str, float]:
+        return {name: e.value for name, e in self.estimates.items()}
 
 
 def _features(
@@ -102,11 +109,14 @@ def measure(
 ) -> Generator[Event, None, Measurement]:
     """`real`, `fake`: N x 128 x 128 uint8. `cache_folder` + `real_key` (the hash of the
     reference set's patch ids): where the real set's features are kept between runs."""
-    if min(len(real), len(fake)) < MIN_SAMPLES:
+    if len(real) < MIN_SAMPLES or len(fake) < MIN_SET:
         raise InputError(
-            f"the metrics need at least {MIN_SAMPLES} real and {MIN_SAMPLES} synthetic patches "
+            f"the metrics need at least {MIN_SAMPLES} real and {MIN_SET} synthetic patches "
             f"(got {len(real)} real, {len(fake)} synthetic)"
         )
+    warnings = [w for w in (few_real_warning(len(real), len(fake)),) if w]
+    for w in warnings:
+        yield Log(w, "warning")
 
     def cached(name: str, sha: str) -> Path | None:
         return cache_path(cache_folder, name, sha, real_key) if cache_folder else None
@@ -126,19 +136,35 @@ def measure(
         fake_flips[name] = yield from _features(
             rand, np.ascontiguousarray(variant), what, device, control
         )
-    fake_f = SetFeatures(fake_flips["none"], (yield from _radiomics(fake, "synthetic", control)))
-    fid_note = None
+    # the figures compare m synthetic patches; only memorisation needs them all (random-conv)
+    sets = draw_sets(len(real), len(fake), seed)
+    compared = np.ascontiguousarray(fake[sets.synthetic])
+    fake_f = SetFeatures(
+        fake_flips["none"][sets.synthetic], (yield from _radiomics(compared, "synthetic", control))
+    )
+    fid_note = custom = None
+    names = {RANDOM: rand.name, RADIOMIC: f"{RADIOMICS_NAME} (38 features)"}
     if inception is None:
         fid_note = NO_WEIGHTS_NOTE
         yield Log(f"FID skipped: {fid_note}", "warning")
     else:
         inc = inception_extractor(str(inception))
         spaces["inception"] = inc.provenance()
+        custom = custom_weights_label(inc.sha256)
+        names[INCEPTION] = inc.name + (f", {custom}" if custom else "")
+        if custom:
+            spaces["inception"]["custom_weights"] = custom
+            warnings.append(f"Inception weights {inception}: {custom}")
+            yield Log(warnings[-1], "warning")
         real_f.inception = yield from _features(
             inc, real, "real", device, control, cached(inc.name, inc.sha256)
         )
-        fake_f.inception = yield from _features(inc, fake, "synthetic", device, control)
-    yield Log("comparing the sets and two halves of the real set (the floor)")
+        fake_f.inception = yield from _features(inc, compared, "synthetic", device, control)
+    m = len(sets.synthetic)
+    yield Log(
+        f"comparing {m} real with {m} synthetic patches and, for the floor, with {m} other real "
+        "ones (bootstrap intervals)"
+    )
     sample = real_sample(len(real), seed)
     real_sample_flips = {
         name: (
@@ -162,8 +188,25 @@ def measure(
         {k: scaled(v) for k, v in real_sample_flips.items()},
         sample,
     )
-    return Measurement(figures(real_f, fake_f, seed), floor(real_f, seed), memo, spaces, fid_note)
+    if real_f.inception is not None:
+        resamples = fd_resamples(BOOTSTRAP, m, real_f.inception.shape[1], device)
+        if resamples < BOOTSTRAP:
+            yield Log(
+                f"FID's interval from {resamples} resamples (the others' from {BOOTSTRAP}): on "
+                f"the CPU each takes seconds at {m} patches; --device cuda gives all of them",
+                "warning",
+            )
+    estimates = compare(real_f, fake_f, names, seed, device=device, sets=sets)
+    return Measurement(estimates, memo, spaces, fid_note, warnings, custom)
 
 
 def provenance(m: Measurement, n_real: int, n_fake: int, seed: int, **more: Any) -> dict:
-    return {"feature_spaces": m.spaces, "n_real": n_real, "n_fake": n_fake, "seed": seed, **more}
+    sizes = {name: [e.n_real, e.n_synthetic] for name, e in m.estimates.items()}
+    return {
+        "feature_spaces": m.spaces,
+        "n_real": n_real,
+        "n_fake": n_fake,
+        "compared": sizes,
+        "seed": seed,
+        **more,
+    }

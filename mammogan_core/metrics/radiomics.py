@@ -14,14 +14,13 @@ families, all computed on the uint8 patch:
 - local binary patterns (10): the histogram of rotation-invariant uniform LBP codes of the
   3 x 3 neighbourhood (Ojala et al. 2002), a local texture family standing in for FRD's run- and
   zone-length matrices, which scikit-image does not provide.
-Features are standardised with the real set's mean and standard deviation before the distance.
+Features are z-scored with the reference set's statistics before the distance (compare.py);
+the figure is labelled "radiomics FD, 38 scikit-image features": it is not the published FRD.
 """
 
 from __future__ import annotations
 
 import numpy as np
-
-from .frechet import fit_gaussian, frechet_distance
 
 LEVELS = 32
 GLCM_PROPS = ("contrast", "dissimilarity", "homogeneity", "energy", "correlation", "ASM")
@@ -118,15 +117,3 @@ def radiomic_features(images: np.ndarray) -> np.ndarray:
     """N x H x W uint8 -> N x 38 features (NAMES)."""
     images = np.ascontiguousarray(images, np.uint8)
     return np.concatenate([_first_order(images), _glcm(images), _lbp(images)], axis=1)
-
-
-def standardise(reference: np.ndarray, *others: np.ndarray) -> list[np.ndarray]:
-    """Every set z-scored with the reference set's mean and standard deviation."""
-    mean, std = reference.mean(axis=0), reference.std(axis=0)
-    std = np.where(std > 0, std, 1.0)
-    return [(x - mean) / std for x in (reference, *others)]
-
-
-def frd(real_features: np.ndarray, fake_features: np.ndarray) -> float:
-    real, fake = standardise(real_features, fake_features)
-    return frechet_distance(fit_gaussian(real), fit_gaussian(fake))

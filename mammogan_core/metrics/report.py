@@ -8,14 +8,18 @@ from typing import Any
 
 import numpy as np
 
-from ..atomic import atomic_open, atomic_write_json
+from ..atomic import atomic_open, atomic_write_json, atomic_write_text
 from ..workspace import Workspace
 from .figures import copy_pairs, write_copies, write_grid, write_histograms
+from .inception import PUBLISHED_SHA256
 from .measure import Measurement
 from .memorisation import Memorisation
+from .registry import BY_NAME, RADIOMICS_NOTE
 from .results import MetricsResult
+from .table import result_text
 
 FIGURES = ("real_grid.png", "synthetic_grid.png", "nearest_distances.png", "suspected_copies.png")
+SUMMARY = "summary.txt"  # the CLI's table of figures
 MEMORISATION = "memorisation.npz"  # the distances and the copies' pixels, for the GUI's view
 COPIES_SAVED = 64
 
@@ -46,25 +50,23 @@ def to_result(
         }
         for s in sorted(m.memorisation.suspects, key=lambda s: s["pixel_rms"])
     )
-    f = m.figures
+    inception = m.spaces.get("inception")
+    weights = None
+    if inception is not None:
+        sha = inception["weights_sha256"]
+        weights = {"sha256": sha, "published": sha == PUBLISHED_SHA256, "label": m.custom_weights}
     return MetricsResult(
         status="finished",
-        fid=f["fid"],
+        metrics={name: e.to_dict(BY_NAME[name]) for name, e in m.estimates.items()},
         fid_note=m.fid_note,
-        kid_mean=f["kid_mean"],
-        kid_std=f["kid_std"],
-        precision=f["precision"],
-        recall=f["recall"],
-        frd=f["frd"],
-        diversity=f["diversity"],
         memorised=memorised,
         report_dir=str(report_dir),
-        floor=m.floor,
         n_real=n_real,
         n_fake=n_fake,
+        warnings=tuple(m.warnings),
+        inception_weights=weights,
         feature_spaces=m.spaces,
         source=source,
-        extra={k: v for k, v in f.items() if k.startswith("inception_")},
     )
 
 
@@ -85,10 +87,13 @@ def write_report(
     write_copies(folder / FIGURES[3], fake, real, m.memorisation)
     memo = m.memorisation
     write_memorisation(folder / MEMORISATION, memo, fake, real)
+    summary = result.to_dict()
+    atomic_write_text(folder / SUMMARY, result_text(summary))
     atomic_write_json(
         folder / "report.json",
         {
-            **result.to_dict(),
+            **summary,
+            "notes": [RADIOMICS_NOTE],
             "memorisation": {
                 "pixel_threshold_rms": memo.pixel_threshold,
                 "feature_threshold": memo.feature_threshold,
@@ -97,7 +102,7 @@ def write_report(
                 "synthetic_to_real_features": _summary(memo.features.distance),
                 "real_to_real_features": _summary(memo.real_features),
             },
-            "figures": list(FIGURES),
+            "figures": [*FIGURES, SUMMARY],
         },
     )
 

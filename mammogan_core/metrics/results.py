@@ -11,20 +11,16 @@ from ..events import Result
 @dataclass(frozen=True)
 class MetricsResult(Result):
     status: str  # finished | stopped
-    fid: float | None  # None without an Inception weights file (fid_note says how to add one)
-    fid_note: str | None
-    kid_mean: float | None  # weights-free features (feature_spaces names them)
-    kid_std: float | None
-    precision: float | None
-    recall: float | None
-    frd: float | None  # radiomics Fréchet distance
-    diversity: float | None  # synthetic / real mean pair distance
+    # registry name -> {value, ci, floor, floor_ci, n_real, n_synthetic, features, label,
+    # indistinguishable_from_real}, in the labels' units (KID x 10³)
+    metrics: dict[str, dict[str, Any]]
+    fid_note: str | None  # why FID is absent (no Inception weights file) and how to add one
     memorised: tuple[dict[str, Any], ...]  # suspected copies, nearest first
-    report_dir: str | None  # report.json and the PNG figures
-    floor: dict[str, Any] = field(default_factory=dict)  # the figures between real halves
-    n_real: int = 0
+    report_dir: str | None  # report.json, summary.txt and the PNG figures
+    n_real: int = 0  # the patches read (each figure says how many it compared)
     n_fake: int = 0
+    warnings: tuple[str, ...] = ()  # few real patches, custom Inception weights
+    inception_weights: dict[str, Any] | None = None  # sha256, published, label
     feature_spaces: dict[str, Any] = field(default_factory=dict)  # name -> provenance
     source: dict[str, Any] = field(default_factory=dict)  # run/checkpoint/step or folders
-    extra: dict[str, Any] = field(default_factory=dict)  # Inception KID and P/R when run
     tsne: dict[str, Any] | None = None  # the t-SNE map's TsneResult, when asked for

@@ -1,6 +1,7 @@
 """The metric that picks a training run's best checkpoint (`best_metric`), evaluated on
 `eval_samples` generated patches every `eval_every` epochs (the seed: FID on 2,000 samples every
-10 epochs) against the run's training patches.
+10 epochs) against real patches the generator does not train on (selection_reference.py: the
+validation split's, else the training patches, said so).
 
 `fid` needs an Inception weights file; without one the run says so at its start and falls back
 to `kid`: KID on the weights-free random-conv features, never silently to the last checkpoint.
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from .compare import scaler
 from .features import Extractor, extract, inception_extractor, random_extractor
 from .frechet import Gaussian, fit_gaussian, frechet_distance
 from .inception import NO_WEIGHTS_NOTE
@@ -40,6 +42,7 @@ class SelectionMetric:
     gaussian: Gaussian | None = None  # fid
     scale: tuple[np.ndarray, np.ndarray] | None = None  # mean, std of the reference features
     n_real: int = 0
+    reference_set: str = "the run's training patches"  # in words
 
     def __call__(self, g: torch.nn.Module) -> float:
         fake = sample_patches(g, self.samples, SAMPLE_SEED, self.device)
@@ -55,13 +58,18 @@ class SelectionMetric:
             "n_real": self.n_real,
             "n_fake": self.samples,
             "seed": SAMPLE_SEED,
-            "reference": "the run's training patches",
+            "reference": self.reference_set,
             "purpose": "best checkpoint",
         }
 
 
 def choose_selection(
-    name: str, weights: str, samples: int, real: torch.Tensor, device: torch.device
+    name: str,
+    weights: str,
+    samples: int,
+    real: torch.Tensor | np.ndarray,
+    device: torch.device,
+    reference: str = "the run's training patches",
 ) -> tuple[SelectionMetric | None, str | None]:
     """The metric `name` (None when it is not evaluated on samples, e.g. loss_g_ema) and, when
     FID cannot run, the warning that says what replaces it."""
@@ -75,7 +83,8 @@ def choose_selection(
             f"'best' is chosen by {FALLBACK} (KID on weights-free random-conv features) instead "
             f"of fid: {NO_WEIGHTS_NOTE}",
         )
-    ref = real[:, 0].cpu().numpy() if real.dim() == 4 else real.cpu().numpy()
+    ref = real.cpu().numpy() if isinstance(real, torch.Tensor) else np.asarray(real)
+    ref = ref[:, 0] if ref.ndim == 4 else ref
     if len(ref) < MIN_REFERENCE:  # a tiny selection (a test, a first look at a dataset)
         return None, (
             f"'best' cannot be chosen by {name}: {len(ref)} training patch(es), at least "
@@ -86,11 +95,10 @@ def choose_selection(
         ref = ref[np.sort(keep)]
     ex = inception_extractor(str(path)) if path is not None else random_extractor()
     feats = extract(ex, ref, device)
-    metric = SelectionMetric(name, ex, samples, device, n_real=len(ref))
+    metric = SelectionMetric(name, ex, samples, device, n_real=len(ref), reference_set=reference)
     if name == "fid":
         metric.gaussian = fit_gaussian(feats)
     else:
-        mean, std = feats.mean(axis=0), feats.std(axis=0)
-        metric.scale = (mean, np.where(std > 0, std, 1.0))
-        metric.reference = (feats - mean) / metric.scale[1]
+        metric.scale = scaler(feats)  # the evaluation's z-scoring (a nearly dead channel kept sane)
+        metric.reference = (feats - metric.scale[0]) / metric.scale[1]
     return metric, warning

@@ -1,6 +1,9 @@
-"""The t-SNE map of a training run (SEED_METHOD.md section 4): the workspace's real lesions and
-normal tissue in one map, and the run's synthetic lesions placed into it so that the real points
-do not move. Synthetic lesions should sit with the real ones, away from normal tissue.
+"""The t-SNE map of a training run (SEED_METHOD.md section 4): the workspace's real lesions, normal
+tissue and the run's synthetic lesions in one map. By default (joint) the synthetic lesions are
+optimised together with the real lesions and a sample of normal tissue, as the seed did, so a
+synthetic set unlike the real lesions shows apart; the frozen placement puts them into a finished
+map of the real patches (faster, but it cannot show that). Synthetic lesions should sit with the
+real ones, away from normal tissue.
 
 The map goes to the run's report folder (`evaluation/step...-n<synthetic>-seed<seed>/tsne/`,
 the folder `mammogan evaluate` writes for the same checkpoint, count and seed), published whole:
@@ -34,7 +37,7 @@ from .samples import sample_patches
 from .tsne_embed import PCA_DIMS, embed, first_map_points
 from .tsne_features import pixel_features
 from .tsne_map import KINDS, TsneMap, load_tsne, write_map_files
-from .tsne_options import TsneOptions
+from .tsne_options import FROZEN, FROZEN_NOTE, JOINT, TsneOptions
 
 __all__ = ["TsneMap", "TsneOptions", "TsneResult", "build_tsne", "load_tsne", "map_samples"]
 
@@ -118,11 +121,15 @@ def map_samples(
             "'Normal patches in the first map'",
             ws.root,
         )
+    joint = options.placement == JOINT
     yield Log(
         f"t-SNE of {int(is_lesion.sum()):,} lesions, {int((~is_lesion).sum()):,} normal "
         f"patches and {len(fake):,} synthetic lesions; the first map holds {len(first):,} of "
-        "the real ones, the others are placed into it"
+        f"the real ones{' and every synthetic one' if joint else ''}, the others are placed "
+        "into it"
     )
+    if not joint:
+        yield Log(FROZEN_NOTE, "warning")
     real = PatchFeatures(ws, ids, options.feature_size)
     synthetic = pixel_features(fake, options.feature_size)
     before = time.perf_counter() - t0  # the catalogue query and the synthetic features
@@ -141,7 +148,9 @@ def map_samples(
         "step": int(source["step"]),
         "seed": options.seed,
         "counts": counts,
-        "first_map_points": len(first),
+        "first_map_points": len(first) + (len(fake) if joint else 0),
+        "placement": options.placement,
+        **({"note": FROZEN_NOTE} if options.placement == FROZEN else {}),
         "features": f"pixels averaged to {options.feature_size} x {options.feature_size}, "
         f"standardised per patch, PCA to at most {PCA_DIMS} dimensions",
         "options": to_dict(options),

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..control import Control
 from ..events import EmbeddingFrame, Event, Progress
-from .tsne_options import TsneOptions
+from .tsne_options import JOINT, TsneOptions
 
 if TYPE_CHECKING:
     from sklearn.decomposition import PCA
@@ -107,13 +107,21 @@ def embed(
     only its own); `first`: the indices of `real` optimised together in the first map;
     `added`: M x D features placed into the map after the real ones. Yields Progress and
     EmbeddingFrame after every `options.chunk` iterations; honours `control`'s pause and stop
-    between chunks. Returns the (N + M) x 2 map."""
+    between chunks. Returns the (N + M) x 2 map, real points first.
+
+    With the joint placement (options.placement, the default) `added` are optimised in the
+    first map together with the real points of `first` (the seed's map): points unlike every
+    real one stay apart instead of being placed beside their nearest real ones."""
     from openTSNE import TSNE
     from openTSNE.affinity import PerplexityBasedNN
     from sklearn.decomposition import PCA
 
     control = control or Control()
     t0 = time.perf_counter()
+    if options.placement == JOINT and len(added):
+        real = Joined(real, np.asarray(added, np.float32))
+        first = np.concatenate([np.asarray(first, np.int64), real.n + np.arange(len(added))])
+        added = np.zeros((0, real.second.shape[1]), np.float32)
     n_real, first = len(real), np.asarray(first, dtype=np.int64)
     if len(first) < 2:
         raise ValueError("the first map needs at least 2 points")
@@ -183,6 +191,25 @@ def embed(
             yield from step(stage, n)
         timings[f"{stage}_s"] = time.perf_counter() - started
     return Embedding(coords, first, first_map_s, time.perf_counter() - t0, timings)
+
+
+class Joined:
+    """Two feature sources as one (rows of `first`, then of `second`), read when asked for."""
+
+    def __init__(self, first: Any, second: np.ndarray) -> None:
+        self.first, self.second, self.n = first, second, len(first)
+
+    def __len__(self) -> int:
+        return self.n + len(self.second)
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, np.int64)
+        mine = rows < self.n
+        out = np.empty((len(rows), self.second.shape[1]), np.float32)
+        if mine.any():
+            out[mine] = self.first[rows[mine]]
+        out[~mine] = self.second[rows[~mine] - self.n]
+        return out
 
 
 _STAGE_WORDS = {

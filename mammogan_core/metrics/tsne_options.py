@@ -13,6 +13,12 @@ from ..workspace import PATCH_SIZE
 from .options import DEFAULT_SAMPLES
 
 _MAP, _SPEED = "Map", "Speed"
+JOINT, FROZEN = "joint", "frozen"
+FROZEN_NOTE = (
+    "frozen placement: the synthetic lesions were placed into a finished map of the real "
+    "patches, each beside its nearest real points, so this map cannot show a synthetic set "
+    "unlike every real lesion (build it with the joint placement to see that)"
+)
 
 
 @dataclass(frozen=True)
@@ -20,13 +26,23 @@ class TsneOptions:
     synthetic: int = setting(
         DEFAULT_SAMPLES,
         label="Synthetic lesions",
-        help="synthetic patches drawn from the checkpoint and placed into the map of real ones",
+        help="synthetic patches drawn from the checkpoint and mapped with the real ones",
         lo=0,
         unit="patches",
         group=_MAP,
     )
     lesion_types: tuple[str, ...] | None = lesion_types_setting(
         "map as real lesions (normal patches are all mapped)", _MAP
+    )
+    placement: str = setting(
+        JOINT,
+        label="Synthetic points",
+        help="joint: the synthetic lesions are optimised together with the real lesions and "
+        "a sample of normal tissue (the seed's map: a synthetic set unlike the real lesions "
+        "shows apart); frozen: placed into a finished map of the real patches (faster, but "
+        "each lands beside its nearest real points, so it cannot show such a set apart)",
+        choices=(JOINT, FROZEN),
+        group=_MAP,
     )
     seed: int = setting(
         0,

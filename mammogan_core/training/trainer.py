@@ -12,7 +12,9 @@ import torch
 from ..control import Control, Stopped
 from ..errors import InputError
 from ..events import CheckpointSaved, Event, Finished, Log, Progress, SampleGrid, StepMetrics
+from ..metrics.registry import spec
 from ..metrics.selection import SAMPLE_METRICS, choose_selection
+from ..metrics.selection_reference import selection_reference
 from ..metrics.store import store_metrics
 from ..workspace import Workspace
 from . import runs
@@ -198,9 +200,12 @@ class _Session:
 
     def _choose_selection(self, data: torch.Tensor) -> Iterator[Event]:
         cfg = self.config
+        real, reference = selection_reference(self.ws, cfg, self.patients, data)
         self.selection, fallback = choose_selection(
-            cfg.best_metric, cfg.inception_weights, cfg.eval_samples, data, self.device
+            cfg.best_metric, cfg.inception_weights, cfg.eval_samples, real, self.device, reference
         )
+        if self.selection is not None:  # each check's stored provenance names it too
+            yield Log(f"'best' is chosen by {self.selection.name} against {reference}")
         if fallback:
             self.warnings.append(fallback)
             runs.add_warning(self.ws, self.run_id, fallback)
@@ -402,7 +407,8 @@ class _Session:
             if self.selection is not None and value is not None:
                 best = self.ckpts.best and self.ckpts.best["step"] == self.step
                 yield Log(
-                    f"step {self.step} (epoch {self.step // self.spe}): {metric} {value:.4g}"
+                    f"step {self.step} (epoch {self.step // self.spe}): "
+                    f"{spec(metric).label} {spec(metric).text(value)}"
                     + (" (best so far)" if best else "")
                 )
             runs.update_run(self.ws, self.run_id, self.step, metrics=self.metric_rows)

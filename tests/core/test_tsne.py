@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from mammogan_core.events import EmbeddingFrame, Finished, Progress
 from mammogan_core.metrics.inception import sha256_of
 from mammogan_core.metrics.tsne import TsneOptions, build_tsne, load_tsne
 from mammogan_core.metrics.tsne_embed import embed, even_sample, first_map_points
+from mammogan_core.metrics.tsne_options import FROZEN
 from mammogan_core.workspace import Workspace
 
 from .test_train import add_lesions
@@ -51,7 +53,7 @@ def test_placed_points_leave_the_real_ones_where_they_were_and_land_among_their_
     first = first_map_points(is_lesion, np.zeros(400), np.arange(400) // 4, TINY)
     assert len(first) == 140 and is_lesion[first].sum() == 120  # every lesion, 20 normals
 
-    events, emb = drive(embed(real, first, synthetic, TINY))
+    events, emb = drive(embed(real, first, synthetic, replace(TINY, placement=FROZEN)))
 
     frames = [e for e in events if isinstance(e, EmbeddingFrame)]
     assert {f.stage for f in frames} == {"initial", "placing", "synthetic"}
@@ -65,6 +67,55 @@ def test_placed_points_leave_the_real_ones_where_they_were_and_land_among_their_
     # each synthetic lesion's nearest real point in the map is a real lesion
     d = np.linalg.norm(emb.coords[400:, None] - emb.coords[None, :400], axis=2)
     assert is_lesion[d.argmin(axis=1)].mean() >= 0.9
+
+
+def _gap(coords: np.ndarray, lesions: np.ndarray, synthetic: np.ndarray) -> float:
+    """The median distance from a synthetic point to its nearest real lesion, in units of the
+    real lesions' median spacing (their nearest-neighbour distance)."""
+    real = coords[lesions]
+    spacing = np.linalg.norm(real[:, None] - real[None], axis=2)
+    np.fill_diagonal(spacing, np.inf)
+    to_real = np.linalg.norm(coords[synthetic][:, None] - real[None], axis=2).min(1)
+    return float(np.median(to_real) / np.median(spacing.min(1)))
+
+
+def test_a_planted_off_manifold_cluster_is_apart_in_the_joint_map_only() -> None:
+    """Synthetic lesions unlike every real point: optimised with the real ones (joint) they form
+    their own island; placed into the real map (frozen) they land beside their nearest real
+    points, the limitation the frozen option states."""
+    rng = np.random.default_rng(3)
+    lesion_centres, tissue_centres = rng.normal(0, 6, (2, 64)), rng.normal(0, 6, (2, 64))
+    real = np.concatenate([clusters(100, lesion_centres, rng), clusters(200, tissue_centres, rng)])
+    is_lesion = np.arange(300) < 100
+    off = clusters(60, rng.normal(0, 6, (1, 64)) + 12, rng)  # a cluster of its own
+    first = first_map_points(is_lesion, np.zeros(300), np.arange(300) // 4, TINY)
+    lesions, synthetic = np.flatnonzero(is_lesion), 300 + np.arange(60)
+
+    _, joint = drive(embed(real, first, off, TINY))  # joint: the default
+    assert not np.isnan(joint.coords).any() and len(joint.coords) == 360
+    d = np.linalg.norm(joint.coords[synthetic, None] - joint.coords[None, :], axis=2)
+    d[np.arange(60), synthetic] = np.inf
+    assert (d.argmin(1) >= 300).mean() >= 0.95  # each synthetic point's neighbour: synthetic
+    _, frozen = drive(embed(real, first, off, replace(TINY, placement=FROZEN)))
+    joint_gap, frozen_gap = (
+        _gap(joint.coords, lesions, synthetic),
+        _gap(frozen.coords, lesions, synthetic),
+    )
+    assert joint_gap > 10 and frozen_gap < 5, (joint_gap, frozen_gap)
+
+
+def test_the_saved_picture_draws_real_lesions_above_synthetic_ones(tmp_path) -> None:
+    from mammogan_core.metrics.figures import _LEGEND_PX, TSNE_COLOURS, write_tsne
+
+    coords = np.array([[0, 0], [0, 0], [1, 1], [1, 1], [2, 2]], np.float32)  # pairs overlap
+    kind = np.array(
+        ["synthetic_lesion", "real_lesion", "real_lesion", "synthetic_lesion", "normal"]
+    )
+    write_tsne(tmp_path / "map.png", coords, kind)
+    pixels = np.asarray(Image.open(tmp_path / "map.png").convert("RGB"))[_LEGEND_PX:]
+    found = {tuple(int(c) for c in p) for p in pixels.reshape(-1, 3)}
+    assert TSNE_COLOURS["real_lesion"] in found and TSNE_COLOURS["normal"] in found
+    assert TSNE_COLOURS["synthetic_lesion"] not in found  # both synthetic points under real ones
 
 
 def test_the_first_map_takes_every_group_before_a_second_of_any() -> None:
@@ -88,7 +139,8 @@ def test_frames_and_progress_arrive_while_the_map_builds(mapped) -> None:
     _, _, events = mapped
     frames = [e for e in events if isinstance(e, EmbeddingFrame)]
     progress = [e.done for e in events if isinstance(e, Progress) and e.unit == "iterations"]
-    assert len(frames) >= 6 and progress == sorted(progress) and progress[-1] == 120
+    # joint (the default): the synthetic lesions are in the first map, one placing stage after
+    assert len(frames) >= 6 and progress == sorted(progress) and progress[-1] == 100
     n = len(frames[-1].coords)
     assert all(f.coords.shape == (n, 2) and f.coords.dtype == np.float32 for f in frames)
     assert np.isnan(frames[0].coords).any() and not np.isnan(frames[-1].coords).any()

@@ -19,7 +19,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from mammogan_core.cli.main import run_cli
+from mammogan_core.metrics.registry import BY_NAME
 from mammogan_core.metrics.report import MEMORISATION
+from mammogan_core.metrics.tsne_map import KIND_COLOURS
 
 TIMEOUT = 120_000
 
@@ -79,10 +81,24 @@ def test_grids_then_evaluate_fills_the_table_and_the_memorisation_view(qtbot, pa
     headers = [panel.table.horizontalHeaderItem(c).text() for c in range(panel.table.columnCount())]
     row = {h: panel.table.item(0, c) for c, h in enumerate(headers)}
     assert row["What"].text() == "evaluation" and row["FID"].text() == "–"
-    for name in ("KID", "Precision", "Recall", "FRD", "Diversity"):
-        value, floor = row[name].text().split("  ")
-        float(value), float(floor.strip("()"))  # the figure and its real-vs-real floor
-    assert "random-conv-v1" in row["KID"].toolTip() and "20 synthetic" in row["KID"].toolTip()
+    shown = panel.table.rows[0].estimates
+    for name in ("kid", "precision", "recall", "radiomics_fd", "diversity", "nn_accuracy"):
+        text = row[BY_NAME[name].label].text().removeprefix("≈ ")
+        value, interval = text.split(" [")
+        interval, floor = interval.split("]  ")
+        assert float(value) == pytest.approx(shown[name]["value"], rel=1e-3)
+        lo, hi = (float(v) for v in interval.split(", "))
+        assert lo <= float(value) <= hi  # the figure inside its interval
+        assert float(floor.strip("()")) == pytest.approx(shown[name]["floor"], rel=1e-2)
+    # the best-checkpoint checks store KID under the same name, shown x 10³ as well
+    check = panel.table.rows[1]
+    assert check.purpose == "best checkpoint" and "kid" in check.values
+    assert float(panel.table.item(1, headers.index("KID (×10³)")).text()) == pytest.approx(
+        check.values["kid"] * 1e3, rel=1e-3
+    )
+    assert "random-conv-v1" in row["KID (×10³)"].toolTip()
+    assert "20 synthetic" in row["KID (×10³)"].toolTip()
+    assert "1-NN accuracy" in panel.status.text() and "KID (×10³)" in panel.status.text()
     assert panel.table.selected() is panel.table.rows[0]
     report = panel.table.rows[0].report_dir
     assert (report / MEMORISATION).is_file()
@@ -177,8 +193,16 @@ def _mouse(viewport, kind: QEvent.Type, pos: QPoint, held: bool) -> None:
 
 
 def test_the_scatter_shows_points_coloured_by_kind_and_by_lesion_type(scatter):
+    from app.evaluate_view.tsne_scatter import KINDS
+
     legend = [label.text for _sample, label in scatter.legend.items]
     assert legend == ["Real lesion (100)", "Synthetic lesion (100)", "Normal tissue (100)"]
+    # the saved PNG's palette, and real lesions drawn above synthetic ones (none hidden)
+    items = {name: item for name, (item, _rows) in scatter.items.items()}
+    for kind, (name, _colour) in KINDS.items():
+        assert items[name].opts["brush"].color().name() == KIND_COLOURS[kind]
+    z = {name: item.zValue() for name, item in items.items()}
+    assert z["Real lesion"] > z["Synthetic lesion"] > z["Normal tissue"]
     assert sum(len(item.data) for item, _rows in scatter.items.values()) == 300
     scatter.colour_by.setCurrentText("lesion type")
     legend = {label.text for _sample, label in scatter.legend.items}
@@ -279,3 +303,25 @@ def test_a_remembered_weights_file_that_is_gone_is_a_note_not_a_traceback(
     assert panel.weights_note.isVisible() and "chosen.pth is gone" in panel.weights_note.text()
     assert panel.form.value().inception_weights == ""  # Evaluate again runs without FID
     assert read_user_settings()[INCEPTION_KEY] == str(tmp_path / "deleted.pth")
+
+
+def test_a_table_cell_marks_custom_weights_and_a_figure_like_real() -> None:
+    from app.evaluate_view.evaluations import Evaluation
+    from app.evaluate_view.metrics_table import figure
+
+    estimate = {"value": 12.0, "ci": [10.0, 14.0], "floor": 11.0, "floor_ci": [9.0, 13.0]}
+    custom = "inception-v3-fid, custom weights (sha256 0123456789abcdef…): not comparable"
+    ev = Evaluation(
+        "run",
+        3,
+        None,
+        "evaluation",
+        {},
+        values={"fid": 12.0, "kid": 0.002},
+        estimates={
+            "fid": {**estimate, "features": custom, "indistinguishable_from_real": True},
+            "kid": {**estimate, "value": 2.0, "features": "random-conv-v1"},
+        },
+    )
+    assert figure(ev, "fid") == "≈ 12 [10, 14]  (11) custom weights"
+    assert figure(ev, "kid") == "2 [10, 14]  (11)"  # KID stored unscaled, shown x 10³

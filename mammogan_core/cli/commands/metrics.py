@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
+from typing import Any
 
 from ... import settings
 from ...control import Control
@@ -13,10 +14,17 @@ from ...metrics.options import MetricsOptions
 NAME = "metrics"
 HELP = (
     "compare a folder of synthetic images with a folder of real ones (PNG, TIFF, PGM, DICOM): "
-    "FID (with an Inception weights file), KID, precision/recall, diversity, radiomics FD and "
-    "memorised copies (named by file); the report goes to FAKE_DIR/evaluation"
+    "FID (with an Inception weights file), KID, precision/recall, diversity, radiomics FD and a "
+    "1-NN two-sample test with intervals and real-vs-real floors, and memorised copies (named "
+    "by file); the report goes to FAKE_DIR/evaluation"
 )
 ORDER = 47
+
+
+def format_text(summary: dict[str, Any]) -> str:
+    from ...metrics.table import result_text
+
+    return result_text(summary)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
