@@ -231,11 +231,15 @@ def _evaluation(
     lines += [
         f"From `{ws.rel(folder)}` (checkpoint `{src.get('checkpoint', '?')}`, step "
         f"{src.get('step', '?')}): {report.get('n_fake', '?')} synthetic against "
-        f"{report.get('n_real', '?')} real training patches. The floor is the same figure "
-        "between two halves of the real set: a generator cannot do better than it.",
+        f"{report.get('n_real', '?')} real training patches.",
         "",
     ]
     if isinstance(report.get("metrics"), dict):
+        lines[-2] += (
+            " Each figure compares a reference set of real patches with as many synthetic "
+            "ones; its floor compares the same reference with as many other real patches (a "
+            "generator cannot do better), both with bootstrap 95% intervals."
+        )
         lines += _metrics_with_intervals(report["metrics"])
     else:
         lines += _metrics_without_intervals(report)
@@ -245,17 +249,26 @@ def _evaluation(
 
 
 def _metrics_with_intervals(metrics: dict[str, Any]) -> list[str]:
+    """Labels, units and scales from the metrics registry, as the CLI table shows them."""
+    from ..metrics.registry import BY_NAME, LEGACY
+
     lines = [
-        "| metric | value | 95% interval | floor | floor interval | n real | n synthetic |",
-        "|---|---|---|---|---|---|---|",
+        "| metric | value | 95% interval | floor | floor interval | n real | n synthetic | reading |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, m in metrics.items():
         if not isinstance(m, dict):
             continue
+        known = BY_NAME.get(LEGACY.get(name, name))
+        scale = known.scale if known else 1.0
+        reading = known.direction if known else ""
+        if m.get("indistinguishable_from_real"):
+            reading += "; indistinguishable from real at this sample size"
         lines.append(
-            f"| {name} | {_num(m.get('value'))} | {_interval(m.get('ci'))} | "
-            f"{_num(m.get('floor'))} | {_interval(m.get('floor_ci'))} | "
-            f"{m.get('n_real', '-')} | {m.get('n_synthetic', '-')} |"
+            f"| {known.label if known else name} | {_num(m.get('value'), scale)} | "
+            f"{_interval(m.get('ci'), scale)} | {_num(m.get('floor'), scale)} | "
+            f"{_interval(m.get('floor_ci'), scale)} | {m.get('n_real', '-')} | "
+            f"{m.get('n_synthetic', '-')} | {reading} |"
         )
     return lines
 
@@ -268,16 +281,21 @@ def _metrics_without_intervals(report: dict[str, Any]) -> list[str]:
         if name == "kid_mean" and report.get("kid_std") is not None:
             value += f" ± {_num(report['kid_std'])} (s.d.)"
         lines.append(f"| {name} | {value} | {_num(floor.get(name))} | {reading} |")
-    return [*lines, "", "This evaluation has no intervals (an evaluation before they were added)."]
+    return [
+        *lines,
+        "",
+        "This evaluation has no intervals (an evaluation before they were added); its floor is "
+        "the figure between two halves of the real set.",
+    ]
 
 
-def _num(value: Any) -> str:
-    return "-" if not isinstance(value, (int, float)) else f"{value:.4g}"
+def _num(value: Any, scale: float = 1.0) -> str:
+    return "-" if not isinstance(value, (int, float)) else f"{value * scale:.4g}"
 
 
-def _interval(ci: Any) -> str:
+def _interval(ci: Any, scale: float = 1.0) -> str:
     if isinstance(ci, (list, tuple)) and len(ci) == 2:
-        return f"{_num(ci[0])} to {_num(ci[1])}"
+        return f"{_num(ci[0], scale)} to {_num(ci[1], scale)}"
     return "-"
 
 

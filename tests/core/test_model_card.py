@@ -40,10 +40,12 @@ def test_training_writes_the_card_and_evaluate_refreshes_it(trained, capsys):
     card = (ws.runs_dir / run / MODEL_CARD).read_text()
     evaluation = section(card, "Evaluation")
     assert "24 synthetic against 40 real" in evaluation
-    row = next(ln for ln in evaluation.splitlines() if ln.startswith("| kid_mean |"))
-    assert f"{out['kid_mean']:.4g} ± {out['kid_std']:.4g}" in row
-    assert f"| {out['floor']['kid_mean']:.4g} |" in row
-    assert "no intervals" in evaluation
+    kid = out["metrics"]["kid"]  # shown x 10³ with its interval and floor, as the CLI shows it
+    row = next(ln for ln in evaluation.splitlines() if ln.startswith("| KID (×10³) |"))
+    assert f"| {kid['value'] * 1e3:.4g} | {kid['ci'][0] * 1e3:.4g} to " in row
+    assert f"| {kid['floor'] * 1e3:.4g} |" in row
+    assert f"| {kid['n_real']} | {kid['n_synthetic']} | lower is better" in row
+    assert "no intervals" not in evaluation
     memo = section(card, "Memorisation")
     assert memo.startswith(f"{len(out['memorised'])} of 24 synthetic patches")
 
@@ -55,8 +57,9 @@ def test_the_intervals_shape_is_rendered_and_a_damaged_report_passed_over(demo_w
         (run,) = [r[0] for r in ws.query("SELECT id FROM runs")]
         card = _planted_reports_card(ws, run)
     lines = section(card, "Evaluation").splitlines()
-    assert "| kid | 0.0123 | 0.01 to 0.015 | 0.002 | 0.001 to 0.003 | 40 | 24 |" in lines
-    assert "| precision | 0.5 | - | - | - | 40 | 24 |" in lines
+    kid = "| KID (×10³) | 12.3 | 10 to 15 | 2 | 1 to 3 | 40 | 24 | lower is better |"
+    assert kid in lines
+    assert "| Precision | 0.5 | - | - | - | 40 | 24 | higher is better |" in lines
     assert "step000000099" in section(card, "Evaluation")
     assert section(card, "Memorisation").startswith("1 of 24 synthetic patches")
     assert not [p for p in (demo_ws / "runs" / run).iterdir() if p.name.startswith(".")]
