@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mammogan_core.palette import INK, REAL_LESION, SYNTHETIC
+
 from ..training_view.images import gray_image
 
 ICON = 96
 COLUMNS = ("Synthetic", "Nearest real", "RMS (grey levels)", "Feature distance", "Flagged by")
 BINS = 40
-REAL, FAKE, LINE = "#8a8a8a", "#1f5fd0", "#d62728"
+REAL, FAKE, LINE = REAL_LESION, SYNTHETIC, INK  # the copy threshold: a black line
 HISTOGRAMS = (  # title, x label, synthetic key, real key, threshold key in report.json
     (
         "Nearest real, pixels",

@@ -7,9 +7,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from .evaluations import CHECK, METRICS, Evaluation
+from mammogan_core.palette import cycle_colour
 
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
+from .evaluations import CHECK, METRICS, Evaluation
 
 
 class MetricPlot(QWidget):
@@ -63,7 +63,7 @@ class MetricPlot(QWidget):
         self.plot.setLabel("left", self.metric_box.currentText(), color="#222")
         self.plot.setLabel("bottom", self.axis.currentText(), color="#222")
         for i, (label, evs) in enumerate(self.series().items()):
-            colour = PALETTE[i % len(PALETTE)]
+            colour = cycle_colour(i)
             x = np.array([(e.epoch or 0.0) if by_epoch else e.step for e in evs], float)
             y = np.array([e.shown(name) for e in evs], float)
             self.plot.plot(

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from mammogan_core.export.preview import tile
-from mammogan_core.metrics.tsne_map import KIND_COLOURS
+from mammogan_core.palette import KIND_COLOURS, cycle_colour
 from mammogan_core.workspace import PATCH_SIZE
 
 from ..training_view.images import ImageLabel
@@ -49,7 +49,6 @@ def layer(name: str) -> int:
     return 1 if name == NAMES["synthetic_lesion"] or name.endswith(" (synthetic)") else 2
 
 
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 HOVER_PX = 8  # a point this close to the mouse (in screen pixels) is the one under it
 SHOWN_SELECTED = 64  # patches of a selection drawn in the grid
 GRID_COLS = 8
@@ -214,7 +213,7 @@ class TsneScatter(QWidget):
         names = [n for n, _c in KINDS.values() if n in set(cats)] if by == "kind" else []
         names += sorted(set(cats) - set(names))
         for i, name in enumerate(names):
-            colour = kind_colour.get(name) or PALETTE[i % len(PALETTE)]
+            colour = kind_colour.get(name) or cycle_colour(i)
             rows = np.flatnonzero(cats == name)
             item = pg.ScatterPlotItem(
                 size=5 if name != KINDS["normal"][0] else 4,

@@ -1,6 +1,6 @@
 """The study's plots, as in its PNG: F1 (at the validation threshold), AP and AUC against k, one
 panel each; per mode the mean over folds as a line with its 95% interval as error bars, and
-each cell (fold x seed) as a faint dot, in the colours of mammogan_core.experiment.colours.
+each cell (fold x seed) as a faint dot, in the colours of mammogan_core.palette.
 They are redrawn with setData on the same items as cells finish."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from mammogan_core.experiment.colours import MODE_COLOURS, mode_colour
 from mammogan_core.experiment.plot import PANELS
+from mammogan_core.palette import MODE_COLOURS, mode_colour
 
 # the PNG's panel titles, short enough for a third of the panel's width
 SHORT = {"f1": "F1", "ap": "Average precision", "auc": "ROC-AUC"}

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from mammogan_core.palette import CLASS_COLOURS, UNLABELLED
+
 from ..plot_title import LegendTitle
 
 _SPLITS = ("train", "val", "test", "none")
-_CLASS_COLOURS = {"lesion": "#c0392b", "normal": "#2f6fb0", "synthetic": "#8e44ad"}
 
 
 def _bar_plot(title: str) -> pg.PlotWidget:
@@ -44,7 +45,7 @@ class DatasetOverview(QWidget):
         names = list(findings)
         bar = pg.BarGraphItem(
             x=list(range(len(names))), height=[findings[n] for n in names], width=0.6,
-            brush="#6c7a89",
+            brush=UNLABELLED,
         )  # fmt: skip
         self.findings_plot.addItem(bar)
         self.bars["findings"] = bar
@@ -59,11 +60,11 @@ class DatasetOverview(QWidget):
                 x=[i - 0.4 + width * (k + 0.5) for i in range(len(splits))],
                 height=[by_split.get(s, 0) for s in splits],
                 width=width * 0.9,
-                brush=_CLASS_COLOURS.get(label, "#7f8c8d"),
+                brush=CLASS_COLOURS.get(label, UNLABELLED),
                 name=label,
             )
             self.patches_plot.addItem(bar)
             self.bars[label] = bar
         self.patches_plot.getAxis("bottom").setTicks([[(i, s) for i, s in enumerate(splits)]])
-        keys = [(label, _CLASS_COLOURS.get(label, "#7f8c8d")) for label in sorted(patches)]
+        keys = [(label, CLASS_COLOURS.get(label, UNLABELLED)) for label in sorted(patches)]
         self.patches_title.set("Patches by split", keys, mark="■")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..atomic import atomic_write_text
 from ..metrics.figures import _save_rgb
-from .colours import mode_colour, rgb
+from ..palette import mode_colour, rgb
 from .results import CellResult, ModeSummary
 
 PANELS = (

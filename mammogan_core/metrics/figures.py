@@ -9,10 +9,10 @@ import numpy as np
 import torch
 
 from ..atomic import atomic_open
+from ..palette import KIND_COLOURS
 from ..training.data import grid, write_png
 from .features import flips
 from .memorisation import Memorisation
-from .tsne_map import KIND_COLOURS
 
 GRID_N = 64
 COPIES_SHOWN = 16

@@ -24,7 +24,6 @@ from ..workspace import PATCH_SIZE, PatchStore, Workspace
 KINDS = ("real_lesion", "synthetic_lesion", "normal")
 # One palette for the app's scatter and the saved PNG, in drawing order (bottom to top): real
 # lesions last, so that no synthetic point hides one.
-KIND_COLOURS = {"normal": "#9a9a9a", "synthetic_lesion": "#d62728", "real_lesion": "#1f77b4"}
 MAP_FILES = ("map.npz", "synthetic.npy", "map.json")
 
 

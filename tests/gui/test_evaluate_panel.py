@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from mammogan_core.cli.main import run_cli
 from mammogan_core.metrics.registry import BY_NAME
 from mammogan_core.metrics.report import MEMORISATION
-from mammogan_core.metrics.tsne_map import KIND_COLOURS
+from mammogan_core.palette import KIND_COLOURS
 
 TIMEOUT = 120_000
 

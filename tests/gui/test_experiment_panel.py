@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QApplication
 from app.file_views import ImageDialog
 from app.help import SHORTCUTS
 from mammogan_core.events import CellFinished
-from mammogan_core.experiment.colours import MODE_COLOURS
 from mammogan_core.experiment.store import list_studies, load_study
+from mammogan_core.palette import MODE_COLOURS
 from mammogan_core.workspace import Workspace
 
 TIMEOUT = 120_000
