@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 
 from mammogan_core.workspace import Workspace
 
@@ -15,8 +15,9 @@ class AppContext(QObject):
     workspace_changed = Signal()
     navigate = Signal(str, dict)  # panel name, arguments for the panel
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
+        self.settings = settings  # the window's QSettings: per-user choices (the run picked)
         self.workspace: Workspace | None = None
         self.tasks = TaskManager(self)
 

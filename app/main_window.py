@@ -39,7 +39,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
-        self.ctx = AppContext(self)
+        self.ctx = AppContext(self, self.settings)
         self.setWindowTitle("MammoGAN")
         self._panels: dict[str, QWidget] = {}
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
 from mammogan_core.training.run_choice import RunChoice, default_run, pickable_runs
 from mammogan_core.workspace import Workspace
 
-COLUMNS = ("Run", "Preset", "Epochs", "Status", "Best")
 THUMB = 48  # px: a sample grid's look (flat grey, texture, masses) reads at this size
 
 
-def _best_text(choice: RunChoice) -> str:
+def row_text(choice: RunChoice) -> str:
+    """Two lines: the run, then what a user compares runs by (fits a narrow column)."""
+    epochs = "?" if choice.epochs is None else choice.epochs
     best = choice.best
-    return "-" if not best else f"{best['metric']} {best['value']:.4g} (step {best['step']})"
+    best_text = "" if not best else f" · best {best['metric']} {best['value']:.4g}"
+    return f"{choice.id}\n{choice.preset or '?'} · {epochs} epochs · {choice.status}{best_text}"
 
 
 class RunList(QTreeWidget):
@@ -33,19 +35,14 @@ class RunList(QTreeWidget):
         self._purpose = purpose  # the remembered pick is per workspace and per purpose
         self._ws: Workspace | None = None
         self.choices: list[RunChoice] = []
-        self.setColumnCount(len(COLUMNS))
-        self.setHeaderLabels(COLUMNS)
+        self.setColumnCount(1)
+        self.setHeaderHidden(True)
         self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
         self.setIconSize(QSize(THUMB, THUMB))
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setMinimumHeight(THUMB * 2 + 40)
-        header = self.header()
-        header.setStretchLastSection(True)
-        for i in range(1, len(COLUMNS) - 1):
-            header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.setColumnWidth(0, 260)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # whole in the tooltip
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumHeight(THUMB * 2 + 16)
         self.setToolTip(
             "The workspace's training runs that have a checkpoint, newest first "
             "(a study's own generators are not offered)"
@@ -65,9 +62,7 @@ class RunList(QTreeWidget):
         self.blockSignals(True)
         self.clear()
         for choice in self.choices:
-            epochs = "?" if choice.epochs is None else str(choice.epochs)
-            cells = [choice.id, choice.preset or "?", epochs, choice.status, _best_text(choice)]
-            item = QTreeWidgetItem(cells)
+            item = QTreeWidgetItem([row_text(choice)])
             item.setData(0, Qt.ItemDataRole.UserRole, choice.id)
             item.setToolTip(0, choice.label)
             if choice.grid is not None:

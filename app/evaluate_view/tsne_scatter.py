@@ -115,12 +115,11 @@ class TsneScatter(QWidget):
             button.toggled.connect(lambda on, t=tool: on and self.set_tool(t))
             tool_row.addWidget(button)
         tool_row.addStretch(1)
+        # the exports go on the info line below: one row of tools fits a narrow window
         self.png_button = QPushButton("Export PNG…")
         self.png_button.setToolTip("Save the map as shown, with its legend")
         self.csv_button = QPushButton("Export CSV…")
         self.csv_button.setToolTip("Save every point: coordinates, kind, lesion type, patch id")
-        tool_row.addWidget(self.png_button)
-        tool_row.addWidget(self.csv_button)
         self.info = QLabel("No map yet")
         self.info.setWordWrap(True)
 
@@ -151,7 +150,11 @@ class TsneScatter(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(tool_row)
         lay.addWidget(split, 1)
-        lay.addWidget(self.info)
+        info_row = QHBoxLayout()
+        info_row.addWidget(self.info, 1)
+        info_row.addWidget(self.png_button)
+        info_row.addWidget(self.csv_button)
+        lay.addLayout(info_row)
 
         self.colour_by.currentTextChanged.connect(lambda _t: self._draw())
         self.view.selected.connect(self.select_outline)

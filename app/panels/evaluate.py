@@ -68,7 +68,7 @@ class EvaluatePanel(Panel):
         super().__init__(ctx, parent)
         self._task: Task | None = None
 
-        self.picker = RunPicker()
+        self.picker = RunPicker(ctx.settings)
         # the t-SNE map has its own tab, settings and button
         self.form = SettingsForm(EvaluateOptions, exclude=("run", "checkpoint", "tsne"))
         # the file remembered from an earlier evaluation, checked now and again when used
@@ -101,16 +101,25 @@ class EvaluatePanel(Panel):
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 6, 0)
         column.addWidget(self.picker)
-        column.addWidget(self.weights_note)
+        # the note scrolls with the form: a wrapped label in a scroll area gets its height
+        fields = QWidget()
+        fields_lay = QVBoxLayout(fields)
+        fields_lay.setContentsMargins(0, 0, 0, 0)
+        fields_lay.addWidget(self.weights_note)
+        fields_lay.addWidget(self.form)
+        fields_lay.addStretch(1)
         scroll = QScrollArea()
-        scroll.setWidget(self.form)
+        scroll.setWidget(fields)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # the fields keep their width: the column is as wide as the form, never scrolled sideways
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        scroll.setMinimumWidth(self.form.minimumSizeHint().width() + bar)
         column.addWidget(scroll, 1)
         column.addLayout(buttons)
         column.addWidget(self.progress)
         column.addWidget(self.status)
-        left.setMinimumWidth(320)
 
         self.samples = SampleComparison(ctx)
         self.table = MetricsTable()

@@ -28,10 +28,10 @@ def _label_problem(label: QLabel) -> str | None:
     if not text or not label.pixmap().isNull():
         return None
     room = label.contentsRect()
-    if label.wordWrap():
-        need = label.heightForWidth(room.width())
-        if need > room.height() + SLACK:
-            return f"label {text[:60]!r} needs {need} px of height, has {room.height()}"
+    if label.wordWrap():  # heightForWidth takes the whole width, padding included
+        need = label.heightForWidth(label.width())
+        if need > label.height() + SLACK:
+            return f"label {text[:60]!r} needs {need} px of height, has {label.height()}"
         return None
     need = label.sizeHint().width() - (label.width() - room.width())
     if need > room.width() + SLACK:

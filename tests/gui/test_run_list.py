@@ -12,10 +12,7 @@ from tests.core.test_run_choice import add_run
 
 
 def _rows(view: RunList) -> list[list[str]]:
-    return [
-        [view.topLevelItem(i).text(c) for c in range(view.columnCount())]
-        for i in range(view.topLevelItemCount())
-    ]
+    return [view.topLevelItem(i).text(0).split("\n") for i in range(view.topLevelItemCount())]
 
 
 def test_the_list_shows_the_runs_and_remembers_the_pick_per_workspace(qtbot, tmp_path):
@@ -34,8 +31,8 @@ def test_the_list_shows_the_runs_and_remembers_the_pick_per_workspace(qtbot, tmp
     view.show()
     view.refresh(ws)
     assert _rows(view) == [
-        ["run-new", "small-data", "7", "finished", "-"],
-        ["run-old", "cpu", "7", "finished", "kid 1.25 (step 10)"],
+        ["run-new", "small-data · 7 epochs · finished"],
+        ["run-old", "cpu · 7 epochs · finished · best kid 1.25"],
     ]
     assert view.run == "run-new"  # the core's default: the newest finished
     assert view.topLevelItem(1).icon(0).isNull() is False  # its newest sample grid
