@@ -28,3 +28,5 @@ class MetricsResult(Result):
     source: dict[str, Any] = field(default_factory=dict)  # run/checkpoint/step or folders
     extra: dict[str, Any] = field(default_factory=dict)  # Inception KID and P/R when run
     tsne: dict[str, Any] | None = None  # the t-SNE map's TsneResult, when asked for
+    # a conditional generator's figures per condition (metrics.per_condition)
+    per_condition: tuple[dict[str, Any], ...] = ()

@@ -103,9 +103,9 @@ class _Session:
         # every rank checkpoints when an evaluation is due; rank 0 evaluates
         self.evaluates = cfg.best_metric in SAMPLE_METRICS
         self.selection = None
-        data, selection = load_patches(self.ws, cfg, self.device, self.patients)
+        data, selection, conditions = load_patches(self.ws, cfg, self.device, self.patients)
         images_per_step = cfg.batch_size * self.dist.world_size
-        self.engine = GanStep(cfg, data, self.device, self.plan, self.dist)
+        self.engine = GanStep(cfg, data, self.device, self.plan, self.dist, conditions)
         self.spe = self.engine.order.steps_per_epoch
         self.total = cfg.epochs * self.spe
         noise_gen = torch.Generator().manual_seed(cfg.seed + 1)
