@@ -37,9 +37,6 @@ from mammogan_core.metrics.features import extract, random_extractor
 from mammogan_core.metrics.kid import mmd2_unbiased
 from mammogan_core.metrics.radiomics import standardise
 from mammogan_core.metrics.samples import sample_patches
-from mammogan_core.phantom.film import plan_film, render_film
-from mammogan_core.phantom.lesions import random_lesion
-from mammogan_core.phantom.plan import _place
 from mammogan_core.preprocess.crop import resize_unit
 from mammogan_core.training import preset_config
 from mammogan_core.training.devices import resolve_device, speed_plan
@@ -56,6 +53,12 @@ VARIANTS["diffaug+ada"] = {**VARIANTS["diffaug"], "ada": True}
 
 def film_masses(n: int, seed: int) -> np.ndarray:
     """n mass patches (uint8, n x 128 x 128) from film phantoms, in a fixed order."""
+    # imported here: the phantom package needs pydicom, which a GPU image may lack (a cached
+    # set of masses then suffices)
+    from mammogan_core.phantom.film import plan_film, render_film
+    from mammogan_core.phantom.lesions import random_lesion
+    from mammogan_core.phantom.plan import _place
+
     out: list[np.ndarray] = []
     film = 0
     while len(out) < n:
