@@ -470,6 +470,14 @@ class TrainConfig:
             if isinstance(getattr(self, name), list):
                 object.__setattr__(self, name, tuple(getattr(self, name)))
         check(self)
+        if self.ada and not any(
+            (self.aug_translate, self.aug_cutout, self.aug_brightness, self.aug_contrast)
+        ):
+            raise InputError(
+                f"{_FIELDS['ada'].describe()}: adapts the augmentation's strength; set one of "
+                "--aug-translate, --aug-cutout, --aug-brightness, --aug-contrast above 0 "
+                "(the small-data preset has all four)"
+            )
         if self.real_label_min > self.real_label_max:
             raise InputError(
                 f"{_FIELDS['real_label_max'].describe()}: must not be below "

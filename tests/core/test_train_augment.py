@@ -10,14 +10,16 @@ import numpy as np
 import pytest
 import torch
 
-from mammogan_core.control import Control
+from mammogan_core.errors import InputError
 from mammogan_core.events import StepMetrics
 from mammogan_core.models import build_models
-from mammogan_core.training import preset_config, train
+from mammogan_core.training import preset_config
 from mammogan_core.training.augment import AdaController, Augmenter, Ops
 from mammogan_core.training.devices import speed_plan
 from mammogan_core.training.step import GanStep
 from mammogan_core.workspace import Workspace
+
+from .test_train import run_all
 
 CPU = torch.device("cpu")
 ALL_OPS = dict(aug_translate=0.25, aug_cutout=0.5, aug_brightness=64.0, aug_contrast=0.5)
@@ -175,6 +177,8 @@ def test_small_data_preset_augments_adaptively_and_the_paper_preset_does_not() -
     assert not paper.ada and not paper.real_jitter and all(getattr(paper, k) == 0 for k in ALL_OPS)
     # every preset takes the options
     assert preset_config("alyafi2020", real_jitter=True, aug_cutout=0.5, ada=True).ada
+    with pytest.raises(InputError, match=r"--ada.*--aug-translate"):  # nothing to adapt
+        preset_config("alyafi2020", ada=True)
 
 
 def test_the_seed_jitter_moves_real_patches_by_at_most_5_grey_levels_of_each() -> None:
@@ -188,15 +192,7 @@ def test_the_seed_jitter_moves_real_patches_by_at_most_5_grey_levels_of_each() -
     assert torch.equal(aug(x), x)  # no augmentation before D unless asked for
 
 
-def run_events(ws, config, stop_at=None, resume=None):
-    control, events = Control(), []
-    for ev in train(ws, config, control, resume=resume):
-        events.append(ev)
-        if stop_at is not None and isinstance(ev, StepMetrics) and ev.step >= stop_at:
-            control.stop()
-    return events
-
-
+@pytest.mark.slow
 def test_resume_restores_p_and_the_augmentation_stream_exactly(tmp_path) -> None:
     ws = Workspace.create(tmp_path / "ws")
     rng = np.random.default_rng(0)
@@ -218,10 +214,10 @@ def test_resume_restores_p_and_the_augmentation_stream_exactly(tmp_path) -> None
         ada_interval=1,
         **ALL_OPS,
     )
-    full = run_events(ws, cfg)
-    part = run_events(ws, cfg, stop_at=3)
+    full = run_all(ws, cfg)
+    part = run_all(ws, cfg, stop_at=3)
     assert part[-1].summary.status == "stopped"
-    rest = run_events(ws, None, resume=part[-1].summary.run)
+    rest = run_all(ws, None, resume=part[-1].summary.run)
 
     def curve(events):
         return [
