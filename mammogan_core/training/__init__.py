@@ -23,8 +23,9 @@ API (importing this package does not import torch; `train` imports it when calle
                   patches without replacement (data.EpochOrder).
 
 Events, in order:
-    Log(...)                      device, amp, compile fallback, resume lines; a warning when
-                  a stopped run has the same settings (with its resume command)
+    Log(...)                      device, amp, the augmentation, compile fallback, resume
+                  lines; a warning when a stopped run has the same settings (with its resume
+                  command)
     SampleGrid(step, image, kind='real')   once, 8 x 8 real patches at 64 px (uint8, 512 x 512)
     StepMetrics(step, epoch, values)       every `metrics_every` steps, averaged over them;
                   values keys: loss_d, loss_g, d_x, d_g_z, r_t, aug_p, lr_d, lr_g, images_per_s
@@ -35,8 +36,8 @@ Events, in order:
     SampleGrid(step, image, kind='fake')   fixed noise, every `sample_every` steps and at the end
     CheckpointSaved(step, path)            every `checkpoint_every` epochs/steps, on
                   control.request_checkpoint(), on stop and at the end
-    Log(level='warning')          at the end, when the fixed-noise samples have collapsed
-                  (collapse.py; also appended to the run's `runs.warnings`)
+    Log(level='warning')          at the end, when the fixed-noise samples have collapsed or show
+                  a checkerboard (collapse.py; also appended to the run's `runs.warnings`)
     Finished(TrainResult)         results.py: run, run_dir, steps, epochs, checkpoint,
                   resumed_from_step, images_per_s, device, status ('finished' | 'stopped'),
                   warnings and, when stopped, resume_command ('mammogan train --workspace WS

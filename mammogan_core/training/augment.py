@@ -150,6 +150,31 @@ class Augmenter:
     def p(self) -> torch.Tensor:
         return self.ada.p if self.ada is not None else self.fixed_p
 
+    def describe(self) -> str | None:
+        """The augmentation in words, for the run's log (None without any)."""
+        o = self.ops
+        parts = [
+            f"{name} {value:g}"
+            for name, value in (
+                ("translation", o.translate),
+                ("cutout", o.cutout),
+                ("brightness", o.brightness * GREY),
+                ("contrast", o.contrast),
+            )
+            if value
+        ]
+        text = []
+        if parts:
+            how = (
+                f"p adapted by ADA toward r_t {self.ada.target:g}"
+                if self.ada is not None
+                else "always (p = 1)"
+            )
+            text.append(f"augmentation before D: {', '.join(parts)}; {how}")
+        if self.jitter is not None:
+            text.append("real patches jittered by +/-5 grey levels (brightness, contrast)")
+        return "; ".join(text) or None
+
     def real(self, x: torch.Tensor) -> torch.Tensor:
         """The seed's data augmentation of real patches (before D's augmentation)."""
         return x if self.jitter is None else self.jitter(x, self.one, self.gen).clamp(-1, 1)

@@ -19,6 +19,7 @@ import torch
 STD_FLOOR = 2.0
 DIVERSITY_FLOOR = 2.0
 PERIODIC_CEILING = 4.0  # peak-to-neighbour power ratio at the stride-periodic frequencies
+CHECKERBOARD = "a checkerboard (grid) texture"  # how a reason of the third kind starts
 PERIODS = 8  # the grid of a stride-2 stack up to 3 layers deep: frequencies k/8 per pixel
 
 
@@ -40,7 +41,7 @@ def collapse_reason(samples: torch.Tensor) -> str | None:
     ratio = periodic_ratio(samples)
     if ratio > PERIODIC_CEILING:
         return (
-            f"a checkerboard (grid) texture: power at the stride-periodic frequencies "
+            f"{CHECKERBOARD}: power at the stride-periodic frequencies "
             f"{ratio:.3g} times their neighbours' (ceiling {PERIODIC_CEILING:g}); the "
             "small-data preset's resize upsampling (--upsample resize) avoids it"
         )

@@ -177,6 +177,9 @@ def test_small_data_preset_augments_adaptively_and_the_paper_preset_does_not() -
     assert not paper.ada and not paper.real_jitter and all(getattr(paper, k) == 0 for k in ALL_OPS)
     # every preset takes the options
     assert preset_config("alyafi2020", real_jitter=True, aug_cutout=0.5, ada=True).ada
+    said = Augmenter(small, CPU, 0).describe()
+    assert "cutout 0.5" in said and "ADA toward r_t 0.6" in said
+    assert Augmenter(paper, CPU, 0).describe() is None  # the paper's log says nothing new
     with pytest.raises(InputError, match=r"--ada.*--aug-translate"):  # nothing to adapt
         preset_config("alyafi2020", ada=True)
 
