@@ -17,7 +17,7 @@ from mammogan_core.training.collapse import (
     periodic_ratio,
 )
 
-from .test_train import add_lesions
+from .test_train import add_lesions, run_all, tiny
 
 
 def as_samples(u8: torch.Tensor) -> torch.Tensor:
@@ -83,3 +83,16 @@ def test_transposed_convolutions_paint_the_grid_and_resize_upsampling_does_not()
         with torch.no_grad():
             ratios[mode] = periodic_ratio(g.eval()(torch.randn(16, spec.nz, 1, 1)))
     assert ratios["transposed"] > PERIODIC_CEILING > 2 * ratios["resize"]
+
+
+def test_a_run_whose_samples_show_a_grid_says_so_at_the_end(workspace, monkeypatch) -> None:
+    from mammogan_core.events import Log
+    from mammogan_core.training.step import GanStep
+
+    add_lesions(workspace, 16)
+    grid = tissue(64) + checkerboard(3.0)
+    monkeypatch.setattr(GanStep, "sample", lambda self, noise: grid)
+    events = run_all(workspace, tiny(epochs=1))
+    said = [e.message for e in events if isinstance(e, Log) and e.level == "warning"]
+    assert len(said) == 1 and "samples show a checkerboard" in said[0]
+    assert "collapsed" not in said[0] and "--upsample resize" in said[0]
