@@ -19,7 +19,7 @@ from mammogan_core.training.devices import speed_plan
 from mammogan_core.training.step import GanStep
 from mammogan_core.workspace import Workspace
 
-from .test_train import run_all
+from .test_train import add_lesions, run_all, tiny
 
 CPU = torch.device("cpu")
 ALL_OPS = dict(aug_translate=0.25, aug_cutout=0.5, aug_brightness=64.0, aug_contrast=0.5)
@@ -198,20 +198,11 @@ def test_the_seed_jitter_moves_real_patches_by_at_most_5_grey_levels_of_each() -
 @pytest.mark.slow
 def test_resume_restores_p_and_the_augmentation_stream_exactly(tmp_path) -> None:
     ws = Workspace.create(tmp_path / "ws")
-    rng = np.random.default_rng(0)
-    ws.add_patches(
-        rng.integers(0, 256, (16, 128, 128), dtype=np.uint8),
-        [{"label": "lesion", "lesion_type": "mass", "split": "train"}] * 16,
-    )
-    cfg = preset_config(
-        "tiny",
-        batch_size=4,
-        epochs=2,
+    add_lesions(ws, 16)
+    cfg = tiny(
+        batch_size=4,  # 4 steps per epoch, 8 in all
         metrics_every=1,
         checkpoint_every=3,
-        checkpoint_unit="steps",
-        device="cpu",
-        best_metric="loss_g_ema",
         ada=True,
         ada_speed=100,
         ada_interval=1,
