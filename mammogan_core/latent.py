@@ -15,7 +15,7 @@ import torch
 from .control import Control
 from .errors import InputError
 from .events import Event, Finished, Log, SampleGrid
-from .models import Generator
+from .models import Generator, sample_classes
 from .training.data import to_uint8
 from .training.generate import generator_from_run
 from .workspace import Workspace
@@ -64,8 +64,10 @@ def interpolate(
     t = torch.linspace(0.0, 1.0, steps)
     z = slerp(z0, z1, t) if mode == "slerp" else z0 + t.view(-1, 1, 1, 1) * (z1 - z0)
     device = next(g.parameters()).device
+    # a conditional generator stays on its first condition: the path moves in z alone
+    y = sample_classes(g, 0, steps, 0 if g.conditions else None, device)
     with torch.no_grad():
-        images = g.eval()(z.to(device))
+        images = g.eval()(z.to(device), y)
     return to_uint8(images).cpu().numpy()[:, 0]
 
 

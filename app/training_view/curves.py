@@ -25,6 +25,14 @@ PLOTS = (
         (0.0, 1.0),
         [("d_x", "real", "#2ca02c"), ("d_g_z", "fake", "#ff7f0e")],
     ),
+    # ADA: D's overfitting signal r_t = E[sign D(real)] and the augmentation probability p
+    # it steers (1 with fixed DiffAugment, 0 without augmentation)
+    (
+        "Augmentation",
+        "r_t, p",
+        (-1.0, 1.0),
+        [("r_t", "r_t", "#9467bd"), ("aug_p", "p", "#17becf")],
+    ),
 )
 
 

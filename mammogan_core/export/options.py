@@ -12,7 +12,7 @@ from ..lesion_types import lesion_types_setting
 from ..settings import DEFAULT, check, fields_of, setting, to_dict
 from ..training import PRESETS  # torch-free; model presets share these names
 from ..training.config import device_setting
-from ..training.generate_options import check_checkpoint, checkpoint_setting
+from ..training.generate_options import check_checkpoint, checkpoint_setting, condition_setting
 
 FORMATS = ("imagefolder", "tiff", "npz", "hdf5", "dicom")
 SPLITS = ("train", "val", "test")
@@ -97,6 +97,7 @@ class ExportSettings:
         group=_SYNTH,
     )
     checkpoint: str = checkpoint_setting(_SYNTH, advanced=True)
+    condition: str = condition_setting(_SYNTH)
     weights: str | None = setting(
         None,
         label="Weights file",

@@ -154,7 +154,7 @@ def _synthetic_stream(plan: ExportPlan, control: Control) -> Iterator[np.ndarray
 
     s = plan.settings
     n = sum(1 for it in plan.items if it.origin == "synthetic")
-    return synthetic_images(plan.source, n, s.seed, s.device, s.dtype, control)
+    return synthetic_images(plan.source, n, s.seed, s.device, s.dtype, control, s.condition)
 
 
 def _pixels(

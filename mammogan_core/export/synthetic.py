@@ -12,15 +12,22 @@ from .plan import SyntheticSource
 
 
 def synthetic_images(
-    source: SyntheticSource, n: int, seed: int, device: str, dtype: str, control: Control
+    source: SyntheticSource,
+    n: int,
+    seed: int,
+    device: str,
+    dtype: str,
+    control: Control,
+    condition: str = "",
 ) -> Iterator[np.ndarray]:
-    """`n` images (128 x 128, `dtype`), one at a time, in latent index order."""
+    """`n` images (128 x 128, `dtype`), one at a time, in latent index order (of `condition`
+    for a conditional generator)."""
     from ..training.devices import resolve_device
     from ..training.generate import generator_from_file, sample_batches
 
     # a run's checkpoint carries its own model spec, which wins over the preset
     g, _ = generator_from_file(source.path, source.preset)
-    for batch in sample_batches(g, n, seed, resolve_device(device), control):
+    for batch in sample_batches(g, n, seed, resolve_device(device), control, condition):
         yield from to_dtype(batch.numpy()[:, 0], dtype)
 
 

@@ -23,6 +23,7 @@ from ..workspace import Workspace
 from .cache import ids_key
 from .measure import measure, provenance
 from .options import EvaluateOptions
+from .per_condition import per_condition
 from .report import report_folder, to_result, write_report
 from .samples import sample_patches
 from .store import store_metrics
@@ -62,6 +63,8 @@ def evaluate_run(ws: Workspace, options: EvaluateOptions, control: Control) -> I
     folder = report_folder(ws, options.run, step, options.n, options.seed)
     origin = {"run": options.run, "checkpoint": source["checkpoint"], "step": step}
     result = to_result(m, folder, len(real), len(fake), origin, real_ids=ids)
+    rows = yield from per_condition(ws, g, ids, options.n, options.seed, weights, device, control)
+    result = replace(result, per_condition=rows)
     if options.tsne:
         tsne = yield from map_samples(
             ws, fake, folder, origin, TsneOptions(synthetic=options.n, seed=options.seed), control

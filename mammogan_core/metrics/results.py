@@ -24,3 +24,5 @@ class MetricsResult(Result):
     feature_spaces: dict[str, Any] = field(default_factory=dict)  # name -> provenance
     source: dict[str, Any] = field(default_factory=dict)  # run/checkpoint/step or folders
     tsne: dict[str, Any] | None = None  # the t-SNE map's TsneResult, when asked for
+    # a conditional generator's figures per condition (metrics.per_condition)
+    per_condition: tuple[dict[str, Any], ...] = ()

@@ -2,11 +2,15 @@
 
 build_models(preset, generator=None, nz=..., ngf=..., ndf=...) -> (G, D, ModelSpec)
 MODEL_PRESETS: 'alyafi2020' (the seed, G about 5.4 M parameters), 'dcgan' (classic, the
-               reference benchmark), 'cpu' (the demo's), 'tiny' (tests)
+               reference benchmark), 'cpu' (the demo's), 'small-data' (the seed's with
+               resize upsampling), 'tiny' (tests)
+condition_index(g, 'mass/malignant'), sample_classes(g, start, count, index, device): the
+               classes a conditional generator draws
 load_generator_weights(path, preset='alyafi2020') -> Generator (eval mode, CPU); refuses
                anything that is not a plain state dict with InputError
 """
 
+from .conditions import condition_index, sample_classes
 from .dcgan import Discriminator, Generator, init_weights
 from .presets import (
     MODEL_PRESETS,
@@ -27,6 +31,7 @@ __all__ = [
     "build_discriminator",
     "build_generator",
     "build_models",
+    "condition_index",
     "count_parameters",
     "generator_state",
     "init_weights",
@@ -34,4 +39,5 @@ __all__ = [
     "load_state_strict",
     "model_spec",
     "read_state_file",
+    "sample_classes",
 ]

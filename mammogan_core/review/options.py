@@ -9,7 +9,7 @@ from ..lesion_types import lesion_types_setting
 from ..preprocess.split import SPLITS
 from ..settings import ALL, DEFAULT, check, setting
 from ..training.config import device_setting
-from ..training.generate_options import check_checkpoint, checkpoint_setting
+from ..training.generate_options import check_checkpoint, checkpoint_setting, condition_setting
 
 _WHAT, _SYNTH, _READING = "Images", "Synthetic lesions", "Reading"
 
@@ -80,6 +80,7 @@ class ReviewSetOptions:
         group=_SYNTH,
     )
     checkpoint: str = checkpoint_setting(_SYNTH, advanced=True)
+    condition: str = condition_setting(_SYNTH)
     device: str = device_setting(_SYNTH)
     zoom: int = setting(
         4, label="Zoom", help="the readers' starting zoom", lo=1, hi=8, unit="x", group=_READING

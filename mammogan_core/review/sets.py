@@ -153,7 +153,7 @@ def _synthetic_pixels(
         )
     g, info = generator_from_run(ws, run, options.checkpoint)
     device = resolve_device(options.device)
-    batches = sample_batches(g, options.synthetic, options.seed, device, control)
+    batches = sample_batches(g, options.synthetic, options.seed, device, control, options.condition)
     pixels = np.concatenate([to_dtype(b.numpy()[:, 0], options.dtype) for b in batches])
     return run, Path(info["checkpoint"]).name, pixels
 

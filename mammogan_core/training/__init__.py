@@ -11,6 +11,8 @@ API (importing this package does not import torch; `train` imports it when calle
                   label, help and range (config.py; `mammogan train`'s flags and the Train
                   panel's form come from it); to_dict/from_dict, with_(**changes). PRESETS: 'alyafi2020' (the paper: the seed's recipe on
                   masses, fp32), 'dcgan', 'cpu' (lesions on a CPU in minutes; the demo's),
+                  'small-data' (tens to thousands of lesions: DiffAugment + ADA, resize
+                  upsampling),
                   'tiny' (tests only). Filters: label, lesion_types, pathology, split.
     train(ws, config | None, control, resume: str | None = None) -> Iterator[Event]
                   config None with resume: the run's stored config. A resumed run must share
@@ -21,18 +23,21 @@ API (importing this package does not import torch; `train` imports it when calle
                   patches without replacement (data.EpochOrder).
 
 Events, in order:
-    Log(...)                      device, amp, compile fallback, resume lines; a warning when
-                  a stopped run has the same settings (with its resume command)
+    Log(...)                      device, amp, the augmentation, compile fallback, resume
+                  lines; a warning when a stopped run has the same settings (with its resume
+                  command)
     SampleGrid(step, image, kind='real')   once, 8 x 8 real patches at 64 px (uint8, 512 x 512)
     StepMetrics(step, epoch, values)       every `metrics_every` steps, averaged over them;
-                  values keys: loss_d, loss_g, d_x, d_g_z, lr_d, lr_g, images_per_s
-                  (d_x = mean D(real), d_g_z = mean D(G(z)) before the D update, as probabilities)
+                  values keys: loss_d, loss_g, d_x, d_g_z, r_t, aug_p, lr_d, lr_g, images_per_s
+                  (d_x = mean D(real), d_g_z = mean D(G(z)) before the D update, as probabilities;
+                  r_t = E[sign D(real)], D's overfitting signal; aug_p = the probability of
+                  each augmentation before D: augment.py, 1 without ADA, 0 without any)
     Progress(done=step, total=total_steps, unit='steps')   with every StepMetrics
     SampleGrid(step, image, kind='fake')   fixed noise, every `sample_every` steps and at the end
     CheckpointSaved(step, path)            every `checkpoint_every` epochs/steps, on
                   control.request_checkpoint(), on stop and at the end
-    Log(level='warning')          at the end, when the fixed-noise samples have collapsed
-                  (collapse.py; also appended to the run's `runs.warnings`)
+    Log(level='warning')          at the end, when the fixed-noise samples have collapsed or show
+                  a checkerboard (collapse.py; also appended to the run's `runs.warnings`)
     Finished(TrainResult)         results.py: run, run_dir, steps, epochs, checkpoint,
                   resumed_from_step, images_per_s, device, status ('finished' | 'stopped'),
                   warnings and, when stopped, resume_command ('mammogan train --workspace WS
@@ -69,7 +74,17 @@ if TYPE_CHECKING:
     from ..events import Event
     from ..workspace import Workspace
 
-METRIC_KEYS = ("loss_d", "loss_g", "d_x", "d_g_z", "lr_d", "lr_g", "images_per_s")
+METRIC_KEYS = (
+    "loss_d",
+    "loss_g",
+    "d_x",
+    "d_g_z",
+    "r_t",
+    "aug_p",
+    "lr_d",
+    "lr_g",
+    "images_per_s",
+)
 
 
 def train(

@@ -43,7 +43,20 @@ RUNTIME_FIELDS = frozenset(
 
 # Fields added after runs were recorded, with the value those runs had: left out of the schedule
 # hash while they hold it, so that such runs still resume.
-ADDED_FIELDS: dict[str, Any] = {"pathology": None}
+ADDED_FIELDS: dict[str, Any] = {
+    "pathology": None,
+    "real_jitter": False,
+    "aug_translate": 0.0,
+    "aug_cutout": 0.0,
+    "aug_brightness": 0.0,
+    "aug_contrast": 0.0,
+    "ada": False,
+    "ada_target": 0.6,
+    "ada_speed": 50_000,
+    "ada_interval": 4,
+    "upsample": None,
+    "conditional": False,
+}
 
 # The presets (defined below, once the class exists) and what each is for.
 PRESET_NOTES = {
@@ -51,6 +64,9 @@ PRESET_NOTES = {
     "100 epochs.",
     "dcgan": "Classic DCGAN (Radford et al.): β1 = 0.5, hard labels, constant rates.",
     "cpu": "A narrow model that learns lesions of every type on a CPU (the demo's).",
+    "small-data": "For tens to thousands of lesions of every type: the seed's model with "
+    "resize-then-convolve upsampling (no checkerboard), DiffAugment on real and generated "
+    "images, its strength adapted as in ADA.",
     "tiny": "For tests only: the smallest model; its samples stay grey.",
 }
 # what each preset trains on (see lesion_types.py); the others: every type
@@ -58,6 +74,7 @@ PRESET_LESION_TYPES: dict[str, tuple[str, ...] | None] = {
     "alyafi2020": ("mass",),
     "dcgan": None,
     "cpu": None,
+    "small-data": None,
     "tiny": None,
 }
 DEFAULT_PRESET = "alyafi2020"
@@ -70,9 +87,11 @@ CHECKPOINT_UNITS = ("epochs", "steps")
 # a metric of generated samples (mammogan_core.metrics.selection) or "<StepMetrics key>_ema"
 BEST_METRICS = ("fid", "kid", "loss_g_ema", "loss_d_ema", "d_g_z_ema")
 BEST_MODES = ("min", "max")
+UPSAMPLE_MODES = ("transposed", "resize")  # models.dcgan builds them
 
 _DATA, _SCHEDULE, _OPTIMISER = "Data", "Schedule", "Optimiser"
 _MONITOR, _SPEED, _MODEL = "Monitoring and checkpoints", "Device and speed", "Model"
+_AUGMENT = "Augmentation"
 
 
 def device_setting(group: str) -> Any:
@@ -103,6 +122,12 @@ def _rate(which: str) -> Any:
 
 def _every(default: int, label: str, help_: str, **more: Any) -> Any:
     return setting(default, label=label, help=help_, lo=1, group=_MONITOR, **more)
+
+
+def _strength(label: str, help_: str, hi: float, unit: str = "") -> Any:
+    return setting(
+        0.0, label=label, help=f"{help_}; 0: off", lo=0, hi=hi, unit=unit, group=_AUGMENT
+    )
 
 
 def _width(label: str, help_: str, hi: int) -> Any:
@@ -164,6 +189,71 @@ class TrainConfig:
     )
     flip_v: bool = setting(
         True, label="Flip up-down", help="random vertical flips of real patches", group=_DATA
+    )
+    real_jitter: bool = setting(
+        False,
+        label="Brightness/contrast jitter",
+        help="the seed's thesis for small training sets: real patches get up to +/-5 grey "
+        "levels of brightness and of contrast (a data augmentation of the real images only)",
+        group=_DATA,
+    )
+    # ---- differentiable augmentation before D (DiffAugment; ADA's adaptive strength)
+    aug_translate: float = _strength(
+        "Translation",
+        "DiffAugment: shift real and generated images by up to this fraction of their side "
+        "(DiffAugment's: 0.125)",
+        0.5,
+    )
+    aug_cutout: float = _strength(
+        "Cutout",
+        "DiffAugment: blank a square of this fraction of the side, anywhere (DiffAugment's: 0.5)",
+        1.0,
+    )
+    aug_brightness: float = _strength(
+        "Brightness",
+        "DiffAugment: add up to +/- this many grey levels (DiffAugment's: 64)",
+        127.5,
+        "grey levels",
+    )
+    aug_contrast: float = _strength(
+        "Contrast",
+        "DiffAugment: scale the deviations from the mean by 1 +/- this (DiffAugment's: 0.5)",
+        1.0,
+    )
+    ada: bool = setting(
+        False,
+        label="Adaptive (ADA)",
+        help="apply each augmentation with a probability p adapted to D's overfitting r_t = "
+        "E[sign D(real)] (off: always, p = 1)",
+        group=_AUGMENT,
+    )
+    ada_target: float = setting(
+        0.6,
+        label="ADA target r_t",
+        help="p rises while r_t is above this and falls while below (ADA's: 0.6)",
+        lo=0,
+        hi=1,
+        group=_AUGMENT,
+        advanced=True,
+    )
+    ada_speed: int = setting(
+        50_000,
+        label="ADA speed",
+        help="images over which p can go from 0 to 1 (ADA's 500,000 suits runs of millions "
+        "of images)",
+        lo=1,
+        unit="images",
+        group=_AUGMENT,
+        advanced=True,
+    )
+    ada_interval: int = setting(
+        4,
+        label="ADA interval",
+        help="steps between adjustments of p (r_t is measured over them)",
+        lo=1,
+        unit="steps",
+        group=_AUGMENT,
+        advanced=True,
     )
     # ---- schedule
     epochs: int = setting(
@@ -362,6 +452,24 @@ class TrainConfig:
     nz: int | None = _width("Latent size nz", "noise vector length", 4096)
     ngf: int | None = _width("G width ngf", "generator base width", 1024)
     ndf: int | None = _width("D width ndf", "discriminator base width", 1024)
+    upsample: str | None = setting(
+        None,
+        label="G upsampling",
+        help="transposed: stride-2 transposed convolutions (the seed's; they can paint a "
+        "checkerboard); resize: nearest-neighbour resize then a 3 x 3 convolution; default: "
+        "the preset's",
+        choices=UPSAMPLE_MODES,
+        none=DEFAULT,
+        group=_MODEL,
+        advanced=True,
+    )
+    conditional: bool = setting(
+        False,
+        label="Conditional",
+        help="one generator for every lesion type and pathology, asked for one at a time "
+        "(generate --condition mass/malignant); trains on the lesions that have both labels",
+        group=_MODEL,
+    )
 
     def __post_init__(self) -> None:
         # JSON gives lists: the tuples a frozen config holds
@@ -369,6 +477,14 @@ class TrainConfig:
             if isinstance(getattr(self, name), list):
                 object.__setattr__(self, name, tuple(getattr(self, name)))
         check(self)
+        if self.ada and not any(
+            (self.aug_translate, self.aug_cutout, self.aug_brightness, self.aug_contrast)
+        ):
+            raise InputError(
+                f"{_FIELDS['ada'].describe()}: adapts the augmentation's strength; set one of "
+                "--aug-translate, --aug-cutout, --aug-brightness, --aug-contrast above 0 "
+                "(the small-data preset has all four)"
+            )
         if self.real_label_min > self.real_label_max:
             raise InputError(
                 f"{_FIELDS['real_label_max'].describe()}: must not be below "
@@ -431,6 +547,23 @@ PRESETS: dict[str, TrainConfig] = {
         keep_last=2,
         eval_every=25,
         eval_samples=256,
+    ),
+    # Tens to thousands of lesions (mini-MIAS 58 masses, INbreast ~100, CBIS-DDSM ~1,700):
+    # DiffAugment's four grey-level operations at its strengths, adapted by ADA, resize
+    # upsampling (the model preset's), more epochs (a small set has few steps per epoch).
+    "small-data": TrainConfig(
+        preset="small-data",
+        batch_size=32,
+        epochs=1000,
+        aug_translate=0.125,
+        aug_cutout=0.5,
+        aug_brightness=64.0,
+        aug_contrast=0.5,
+        ada=True,
+        sample_every=200,
+        checkpoint_every=50,
+        eval_every=50,
+        eval_samples=500,
     ),
     # Tests only: the smallest model that runs the whole pipeline in seconds. Its samples stay
     # grey noise (a collapse warning says so); use `cpu` to see lesions on a CPU.

@@ -87,25 +87,53 @@ def describe_selection(config: TrainConfig) -> str:
     return f"{config.label} patches " + ", ".join([*parts, where])
 
 
+def patch_conditions(ws: Workspace, ids: list[int]) -> list[str | None]:
+    """Each patch's condition 'lesion_type/pathology' (None without both labels: a patch of
+    unknown pathology or without a finding)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 900):  # SQLite's parameter limit
+        chunk = ids[start : start + 900]
+        for pid, kind, pathology in ws.query(
+            "SELECT p.id, p.lesion_type, f.pathology FROM patches p LEFT JOIN findings f ON "
+            f"f.id = p.finding_id WHERE p.id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            if kind and pathology and pathology != "unknown":
+                found[int(pid)] = f"{kind}/{pathology}"
+    return [found.get(i) for i in ids]
+
+
 def load_patches(
     ws: Workspace,
     config: TrainConfig,
     device: torch.device,
     patients: frozenset[str] | None = None,
-) -> tuple[torch.Tensor, dict[str, Any]]:
+) -> tuple[torch.Tensor, dict[str, Any], tuple[torch.Tensor, tuple[str, ...]] | None]:
     """All selected patches (of `patients` only, when given) as one N x 1 x 128 x 128 uint8
-    tensor on `device` (5K lesions are 80 MB; 150K normal patches 2.4 GB), and the selection
-    description for config.json."""
+    tensor on `device` (5K lesions are 80 MB; 150K normal patches 2.4 GB), the selection
+    description for config.json and, for a conditional run, each patch's class index (on
+    `device`) with the condition vocabulary (sorted; only the patches with a condition)."""
     ids = select_patch_ids(ws, config, patients)
+    conditions = None
+    if config.conditional:
+        names = patch_conditions(ws, ids)
+        ids = [i for i, c in zip(ids, names) if c]
+        vocabulary = tuple(sorted({c for c in names if c}))
+        index = {c: k for k, c in enumerate(vocabulary)}
+        labels = torch.tensor([index[c] for c in names if c], dtype=torch.long)
+        conditions = labels.to(device), vocabulary
     sel = selection(config, len(ids), patients_of(ws, ids), patients is not None)
     if not ids:
+        labelled = " with a lesion type and a known pathology" if config.conditional else ""
         raise InputError(
-            f"no patches match the selection ({describe_selection(config)}); extract patches "
-            "first or change the selection",
+            f"no patches{labelled} match the selection ({describe_selection(config)}); extract "
+            "patches first or change the selection",
             ws.root,
         )
+    if conditions:
+        sel["conditions"] = list(conditions[1])
     pixels = torch.from_numpy(ws.patch_pixels(ids, "uint8"))
-    return pixels.unsqueeze(1).to(device), sel
+    return pixels.unsqueeze(1).to(device), sel, conditions
 
 
 _PERM_SEED = 1_000_003  # keeps the epoch permutations apart from the other seeded streams

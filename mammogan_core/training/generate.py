@@ -17,10 +17,12 @@ from ..models import (
     Generator,
     ModelSpec,
     build_generator,
+    condition_index,
     generator_state,
     load_state_strict,
     model_spec,
     read_state_file,
+    sample_classes,
 )
 from ..workspace import PATCH_SIZE, Workspace
 from ..workspace.catalogue import utc_now
@@ -77,18 +79,25 @@ def generator_from_file(
 
 
 def sample_batches(
-    g: Generator, n: int, seed: int, device: torch.device, control: Control
+    g: Generator,
+    n: int,
+    seed: int,
+    device: torch.device,
+    control: Control,
+    condition: str | None = None,
 ) -> Iterator[torch.Tensor]:
     """`n` samples in batches of BATCH, as [-1, 1] floats (count x 1 x H x W) on the host.
     z ~ N(0, 1) is drawn on the CPU from `seed`, so a seed gives the same images on any device,
-    and sample i is the same in `mammogan generate` and in an export."""
+    and sample i is the same in `mammogan generate` and in an export. A conditional generator
+    draws `condition` ('mass/malignant'), or without one its conditions in turn."""
+    index = condition_index(g, condition)
     g = g.to(device).eval()
     noise = torch.Generator().manual_seed(seed)
     for start in range(0, n, BATCH):
         control.check()
         z = torch.randn(min(BATCH, n - start), g.nz, 1, 1, generator=noise).to(device)
         with torch.no_grad():
-            yield g(z).float().cpu()
+            yield g(z, sample_classes(g, start, len(z), index, device)).float().cpu()
 
 
 def generate_pngs(
@@ -99,6 +108,7 @@ def generate_pngs(
     device: torch.device,
     control: Control,
     source: dict[str, Any],
+    condition: str | None = None,
 ) -> Iterator[Event]:
     """Write `n` samples as out/sample_00000.png ..., then out/manifest.json (last, atomically).
     z ~ N(0, 1) is drawn on the CPU from `seed`, so a seed gives the same images on any device.
@@ -117,6 +127,7 @@ def generate_pngs(
     )
     if n < 1:
         raise InputError(f"--n must be at least 1 (got {n})")
+    condition_index(g, condition)  # an unknown condition is refused before anything is written
     out = Path(out).expanduser().resolve()
     if out.exists() and not out.is_dir():
         raise InputError("the output path exists and is not a folder", out)
@@ -124,7 +135,7 @@ def generate_pngs(
     files: list[str] = []
     status = "finished"
     try:
-        for batch in sample_batches(g, n, seed, device, control):
+        for batch in sample_batches(g, n, seed, device, control, condition):
             for img in to_uint8(batch).numpy()[:, 0]:
                 path = out / f"sample_{len(files):05d}.png"
                 atomic_write_bytes(path, png_bytes(img, mark))
@@ -138,6 +149,7 @@ def generate_pngs(
             "created_at": utc_now(),
             "n": len(files),
             "seed": seed,
+            **({"condition": condition} if condition else {}),
             "size": [PATCH_SIZE, PATCH_SIZE],
             "dtype": "uint8",
             "source": source,

@@ -28,6 +28,17 @@ def checkpoint_setting(group: str, advanced: bool = False) -> Any:
     )
 
 
+def condition_setting(group: str) -> Any:
+    """Which condition a conditional generator draws (generate, export, review)."""
+    return setting(
+        "",
+        label="Condition",
+        help="lesion type/pathology for a conditional run's generator, e.g. mass/malignant "
+        "(empty: each of its conditions in turn)",
+        group=group,
+    )
+
+
 def check_checkpoint(options: Any) -> None:
     """`options.checkpoint` is best, last or a step number."""
     if options.checkpoint not in CHECKPOINTS and not str(options.checkpoint).isdigit():
@@ -58,6 +69,7 @@ class GenerateOptions:
         choices=tuple(PRESETS),
         group=_SOURCE,
     )
+    condition: str = condition_setting(_SOURCE)
     n: int = setting(64, label="Images", help="number of images to write", lo=1, group=_OUTPUT)
     out: str = setting("", label="Output folder", help="where to write", path="dir", group=_OUTPUT)
     seed: int = setting(

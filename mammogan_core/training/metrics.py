@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import torch
 
-STEP_STATS = ("loss_d", "loss_g", "d_x", "d_g_z")
+# r_t: E[sign D(real)], ADA's overfitting signal; aug_p: the augmentation's probability
+STEP_STATS = ("loss_d", "loss_g", "d_x", "d_g_z", "r_t", "aug_p")
 # the names `best_metric` can take besides the metrics of generated samples
 EMA_NAMES = frozenset(f"{k}_ema" for k in STEP_STATS)
 EMA_DECAY = 0.9  # per window

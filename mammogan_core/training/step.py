@@ -14,7 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..models import build_models
+from ..models import build_models, sample_classes
+from .augment import Augmenter
 from .config import TrainConfig
 from .data import EpochOrder, real_batch
 from .devices import DistInfo, SpeedPlan
@@ -31,15 +32,25 @@ class GanStep:
         device: torch.device,
         plan: SpeedPlan,
         dist_info: DistInfo | None = None,
+        conditions: tuple[torch.Tensor, tuple[str, ...]] | None = None,
     ) -> None:
+        """`conditions`: each patch's class index (on the device) and the vocabulary, for a
+        conditional pair."""
         dist_info = dist_info or DistInfo()
         self.config = config
         self.data = data
+        self.labels = conditions[0] if conditions else None
         self.device = device
         self.plan = plan
         init_gen = torch.Generator().manual_seed(config.seed)
         self.G, self.D, self.spec = build_models(
-            config.preset, generator=init_gen, nz=config.nz, ngf=config.ngf, ndf=config.ndf
+            config.preset,
+            generator=init_gen,
+            nz=config.nz,
+            ngf=config.ngf,
+            ndf=config.ndf,
+            upsample=config.upsample,
+            conditions=conditions[1] if conditions else None,
         )
         self.memory_format = torch.channels_last if plan.channels_last else torch.contiguous_format
         for m in (self.G, self.D):
@@ -51,6 +62,7 @@ class GanStep:
             data.shape[0], config.batch_size, config.seed, device, self.rank, self.world_size
         )
         self.batches = 0  # steps taken: where in the epoch order the next batch starts
+        self.augment = Augmenter(config, device, self._stream_seed(0) + 29)
         self.opt_g = self._adam(self.G, config.lr_g)
         self.opt_d = self._adam(self.D, config.lr_d)
         self.sched_g = torch.optim.lr_scheduler.StepLR(
@@ -117,27 +129,33 @@ class GanStep:
 
     def __call__(self, real_label: torch.Tensor) -> torch.Tensor:
         """One step; `real_label` is a 0-dim tensor on the device (the smoothed real label).
-        Returns [loss_d, loss_g, D(x), D(G(z))] on the device (no sync)."""
+        Returns [loss_d, loss_g, D(x), D(G(z)), r_t, augmentation p] on the device (no sync).
+        The augmentation (augment.py) is applied to every image D sees, real or generated."""
         cfg = self.config
         if self.cudagraphs:
             torch.compiler.cudagraph_mark_step_begin()
         idx = self.order.indices(self.batches)
         b = idx.numel()  # the batch size, or the remainder at the end of an epoch
         x = real_batch(self.data, idx, self.gen, cfg.flip_h, cfg.flip_v, self.memory_format)
+        x = self.augment.real(x)
         z = torch.randn(b, self.spec.nz, 1, 1, device=self.device, generator=self.gen)
+        # a conditional G draws the real batch's classes: the training set's class mix
+        y = None if self.labels is None else self.labels.index_select(0, idx)
+        aug, p = self.augment, self.augment.p
         target = real_label.expand(b)
         # D update: real then fake, one optimiser step. Under DDP the real half does not
         # all-reduce (no_sync); the fake half's backward reduces the accumulated gradients.
         self.opt_d.zero_grad(set_to_none=True)
         with self.d_run.no_sync() if self.ddp else contextlib.nullcontext():
             with self._autocast():
-                out_real = self.d_run(x).float()
+                out_real = self.d_run(aug(x), y).float()
             loss_real = F.binary_cross_entropy_with_logits(out_real, target)
             d_x = torch.sigmoid(out_real).mean()
+            r_t = aug.observe(out_real)
             loss_real.backward()
         with self._autocast():
-            fake = self.g_run(z)
-            out_fake = self.d_run(fake.detach()).float()
+            fake = self.g_run(z, y)
+            out_fake = self.d_run(aug(fake.detach()), y).float()
         loss_fake = F.binary_cross_entropy_with_logits(out_fake, self.zeros[:b])
         d_g_z = torch.sigmoid(out_fake).mean()
         loss_fake.backward()
@@ -148,15 +166,23 @@ class GanStep:
         self.D.requires_grad_(False)
         try:
             with self._autocast():
-                out_g = self.d_plain(fake).float()
+                out_g = self.d_plain(aug(fake), y).float()
             loss_g = F.binary_cross_entropy_with_logits(out_g, target)
             loss_g.backward()
         finally:
             self.D.requires_grad_(True)
         self.opt_g.step()
         self.batches += 1
+        aug.end_step(self.batches)
         return torch.stack(
-            [(loss_real + loss_fake).detach(), loss_g.detach(), d_x.detach(), d_g_z.detach()]
+            [
+                (loss_real + loss_fake).detach(),
+                loss_g.detach(),
+                d_x.detach(),
+                d_g_z.detach(),
+                r_t,
+                p.float(),
+            ]
         )
 
     # ------------------------------------------------------------------ state
@@ -169,6 +195,7 @@ class GanStep:
             "sched_g": self.sched_g.state_dict(),
             "sched_d": self.sched_d.state_dict(),
             "gen_data": self.gen.get_state(),
+            "augment": self.augment.state_dict(),
             "batches": self.batches,
             "model": self.spec.to_dict(),
         }
@@ -181,6 +208,8 @@ class GanStep:
         self.sched_g.load_state_dict(state["sched_g"])
         self.sched_d.load_state_dict(state["sched_d"])
         self.gen.set_state(state["gen_data"])
+        if "augment" in state:  # checkpoints from before augmentation: its fresh stream
+            self.augment.load_state_dict(state["augment"])
         self.batches = int(state.get("batches", state.get("step", 0)))
 
     def _stream_seed(self, step: int) -> int:
@@ -199,10 +228,12 @@ class GanStep:
 
     @torch.no_grad()
     def sample(self, noise: torch.Tensor) -> torch.Tensor:
-        """G(noise) in eval mode (running BN statistics), without touching any training state."""
+        """G(noise) in eval mode (running BN statistics), without touching any training state;
+        a conditional G draws its conditions in turn."""
         self.G.eval()
         try:
             with self._autocast():
-                return self.G(noise).float()
+                y = sample_classes(self.G, 0, noise.shape[0], None, noise.device)
+                return self.G(noise, y).float()
         finally:
             self.G.train()

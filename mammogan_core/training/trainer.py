@@ -19,7 +19,7 @@ from ..metrics.store import store_metrics
 from ..workspace import Workspace
 from . import runs
 from .checkpoints import CheckpointFolder, global_rng_state, set_global_rng_state
-from .collapse import collapse_reason
+from .collapse import CHECKERBOARD, collapse_reason
 from .config import TrainConfig
 from .data import grid, load_patches, to_uint8, write_png
 from .devices import DistInfo, dist_from_env, init_distributed, resolve_device, speed_plan
@@ -106,9 +106,11 @@ class _Session:
         # every rank checkpoints when an evaluation is due; rank 0 evaluates
         self.evaluates = cfg.best_metric in SAMPLE_METRICS
         self.selection = None
-        data, selection = load_patches(self.ws, cfg, self.device, self.patients)
+        data, selection, conditions = load_patches(self.ws, cfg, self.device, self.patients)
         images_per_step = cfg.batch_size * self.dist.world_size
-        self.engine = GanStep(cfg, data, self.device, self.plan, self.dist)
+        self.engine = GanStep(cfg, data, self.device, self.plan, self.dist, conditions)
+        if augmentation := self.engine.augment.describe():
+            yield Log(augmentation)
         self.spe = self.engine.order.steps_per_epoch
         self.total = cfg.epochs * self.spe
         noise_gen = torch.Generator().manual_seed(cfg.seed + 1)
@@ -365,7 +367,9 @@ class _Session:
         reason = None if self.last_samples is None else collapse_reason(self.last_samples)
         if reason:
             text = (
-                f"step {self.step}: the generator's samples have collapsed: {reason}. "
+                f"step {self.step}: the generator's samples show {reason}"
+                if reason.startswith(CHECKERBOARD)
+                else f"step {self.step}: the generator's samples have collapsed: {reason}. "
                 "Train longer, lower the learning rates or use a wider preset (cpu on a CPU)"
             )
             self.warnings.append(text)

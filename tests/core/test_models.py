@@ -12,6 +12,7 @@ from mammogan_core.errors import InputError
 from mammogan_core.models import build_models, count_parameters, load_generator_weights
 from mammogan_core.training import preset_config
 from mammogan_core.training.devices import speed_plan
+from mammogan_core.training.metrics import STEP_STATS
 from mammogan_core.training.step import GanStep
 
 
@@ -121,7 +122,7 @@ def test_one_cpu_step_of_each_preset(preset: str, batch: int) -> None:
     step = GanStep(cfg, data, device, speed_plan(cfg, device))
     before = step.G.model[0].weight.detach().clone()
     stats = step(torch.tensor(0.9))
-    assert stats.shape == (4,) and torch.isfinite(stats).all()
+    assert stats.shape == (len(STEP_STATS),) and torch.isfinite(stats).all()
     assert 0 < stats[2] < 1 and 0 < stats[3] < 1  # D(x), D(G(z)) are probabilities
     assert not torch.equal(before, step.G.model[0].weight)  # G was updated
     assert all(p.requires_grad for p in step.D.parameters())  # restored after the G update

@@ -134,9 +134,12 @@ def test_sigkill_then_resume_completes(ws_path, capsys) -> None:
     assert 2 <= summary["resumed_from_step"] < 18
 
 
-def add_findings_with_pathology(ws, pathologies: list[str]) -> None:
-    """One image, one mass finding per pathology, one lesion patch of each (catalogue rows as
-    the importer and extractor write them)."""
+def add_findings_with_pathology(
+    ws, pathologies: list[str], kinds: list[str] | None = None, pixels: np.ndarray | None = None
+) -> None:
+    """One image, one finding per pathology (masses unless `kinds` says), one lesion patch of
+    each (random pixels unless given; catalogue rows as the importer and extractor write them)."""
+    kinds = kinds or ["mass"] * len(pathologies)
     with ws.transaction() as conn:
         src = conn.execute(
             "INSERT INTO sources(root, format, imported_at) VALUES ('data', 'generic', 'now')"
@@ -147,22 +150,23 @@ def add_findings_with_pathology(ws, pathologies: list[str]) -> None:
         finding_ids = [
             conn.execute(
                 "INSERT INTO findings(image_id, finding_type, pathology, geometry_kind, geometry, "
-                "source_row) VALUES (?, 'mass', ?, 'box', '{}', ?)",
-                (image, pathology, f"row{i}"),
+                "source_row) VALUES (?, ?, ?, 'box', '{}', ?)",
+                (image, kind, pathology, f"row{i}"),
             ).lastrowid
-            for i, pathology in enumerate(pathologies)
+            for i, (kind, pathology) in enumerate(zip(kinds, pathologies))
         ]
-    rng = np.random.default_rng(0)
-    pixels = rng.integers(0, 256, (len(pathologies), 128, 128), dtype=np.uint8)
+    if pixels is None:
+        rng = np.random.default_rng(0)
+        pixels = rng.integers(0, 256, (len(pathologies), 128, 128), dtype=np.uint8)
     rows = [
         {
             "label": "lesion",
-            "lesion_type": "mass",
+            "lesion_type": kind,
             "split": "train",
             "finding_id": f,
             "image_id": image,
         }
-        for f in finding_ids
+        for f, kind in zip(finding_ids, kinds)
     ]
     ws.add_patches(pixels, rows)
 

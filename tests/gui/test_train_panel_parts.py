@@ -154,3 +154,19 @@ def test_status_shows_the_end_of_a_stopped_run(qtbot):
     status.show_event(Finished(TrainResult("run-1", "d", 9, 2, "c.pt", 0, 12.5, "cpu", "stopped")))
     assert status.values["Step"].text() == "9 / 40" and status.bar.value() == 9
     assert status.state.text().startswith("Stopped at step 9")
+
+
+def test_the_augmentation_plot_draws_ada_p_and_r_t(qtbot, tmp_path):
+    curves = LiveCurves()
+    qtbot.addWidget(curves)
+    curves.resize(1280, 260)
+    curves.show()
+    for step in range(1, 61):  # p climbs while r_t is above ADA's target, as a run shows it
+        p = min(1.0, step / 40)
+        curves.append(StepMetrics(step, 0, {"loss_d": 1.0, "r_t": 0.9 - 0.4 * p, "aug_p": p}))
+    curves.redraw()
+    titles = [plot.getPlotItem().titleLabel.text for plot in curves.plots]
+    assert "Augmentation" in titles[-1] and "r_t" in titles[-1]
+    assert list(curves.items["aug_p"].yData[-2:]) == [1.0, 1.0]
+    assert curves.items["r_t"].yData[0] == pytest.approx(0.89)
+    assert curves.grab().save(str(tmp_path / "curves.png"))  # the test renders it

@@ -39,4 +39,6 @@ def run(args: argparse.Namespace, control: Control) -> Iterator[Event]:
         with Workspace.open(require_workspace(args)) as ws:
             g, source = generator_from_run(ws, options.run, options.checkpoint)
     out = prepare_output_folder(out, r"sample_\d+\.png|manifest\.json", args.overwrite)
-    yield from generate_pngs(g, options.n, out, options.seed, device, control, source)
+    yield from generate_pngs(
+        g, options.n, out, options.seed, device, control, source, options.condition
+    )
