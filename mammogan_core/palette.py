@@ -29,6 +29,17 @@ OTHER_COLOURS = ("#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 CYCLE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
 
+# the Train panel's live curves: the real/generated pair as real/synthetic everywhere
+CURVE_COLOURS = {
+    "loss_d": CYCLE[3],
+    "loss_g": CYCLE[0],
+    "d_x": REAL_LESION,
+    "d_g_z": SYNTHETIC,
+    "r_t": CYCLE[4],
+    "aug_p": CYCLE[7],
+}
+
+
 def cycle_colour(i: int) -> str:
     return CYCLE[i % len(CYCLE)]
 

@@ -11,19 +11,27 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from mammogan_core.events import StepMetrics
+from mammogan_core.palette import CURVE_COLOURS
+
+from ..plot_title import LegendTitle
 
 REDRAW_MS = 33
 DOTS_BELOW = 30  # a short run's few points are drawn as dots too: one point draws no line
 
 # plot title, y-axis label, y range (None = auto), [(metric key, legend name, colour)]
 PLOTS = (
-    ("Losses", "loss", None, [("loss_d", "D", "#d62728"), ("loss_g", "G", "#1f77b4")]),
+    (
+        "Losses",
+        "loss",
+        None,
+        [("loss_d", "D", CURVE_COLOURS["loss_d"]), ("loss_g", "G", CURVE_COLOURS["loss_g"])],
+    ),
     # short names: the title and axis must fit a plot a few hundred pixels wide
     (
         "Discriminator",
         "mean D output",
         (0.0, 1.0),
-        [("d_x", "real", "#2ca02c"), ("d_g_z", "fake", "#ff7f0e")],
+        [("d_x", "real", CURVE_COLOURS["d_x"]), ("d_g_z", "fake", CURVE_COLOURS["d_g_z"])],
     ),
     # ADA: D's overfitting signal r_t = E[sign D(real)] and the augmentation probability p
     # it steers (1 with fixed DiffAugment, 0 without augmentation)
@@ -31,7 +39,7 @@ PLOTS = (
         "Augmentation",
         "r_t, p",
         (-1.0, 1.0),
-        [("r_t", "r_t", "#9467bd"), ("aug_p", "p", "#17becf")],
+        [("r_t", "r_t", CURVE_COLOURS["r_t"]), ("aug_p", "p", CURVE_COLOURS["aug_p"])],
     ),
 )
 
@@ -74,15 +82,15 @@ class LiveCurves(QWidget):
         self.buffer = MetricBuffer(key for *_, series in PLOTS for key, _n, _c in series)
         self.items: dict[str, pg.PlotDataItem] = {}
         self.plots: list[pg.PlotWidget] = []
+        self.titles: list[LegendTitle] = []
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         for title, y_label, y_range, series in PLOTS:
             plot = pg.PlotWidget(background="w")
             # The legend lives in the title: a legend box inside the plot hides the curves.
-            keys = "&nbsp;&nbsp;".join(
-                f"<span style='color:{colour}'>━━</span>&nbsp;{name}" for _k, name, colour in series
-            )
-            plot.setTitle(f"<b>{title}</b>&nbsp;&nbsp;&nbsp;{keys}", color="#222", size="10pt")
+            legend = LegendTitle(plot)
+            legend.set(f"<b>{title}</b>", [(name, colour) for _k, name, colour in series])
+            self.titles.append(legend)
             plot.setLabel("bottom", "step", color="#222")
             plot.setLabel("left", y_label, color="#222")
             for axis in ("left", "bottom"):

@@ -62,7 +62,8 @@ def test_the_presets_say_what_they_train() -> None:
         "mass",
     )
     assert "every type" in PRESET_NOTES["cpu"] and PRESETS["cpu"].lesion_types is None
-    assert "alyafi2020 mass; dcgan all; cpu all; tiny all" in _help("train")
+    assert "alyafi2020 mass; dcgan all; cpu all; small-data all; tiny all" in _help("train")
+    assert "every type" in PRESET_NOTES["small-data"]
 
 
 def test_export_holds_the_chosen_lesion_types_and_every_normal(workspace, tmp_path) -> None:

@@ -12,6 +12,7 @@ CHARTS = [
     *sorted((ROOT / "app" / "evaluate_view").glob("*.py")),
     *sorted((ROOT / "app" / "experiment_view").glob("*.py")),
     ROOT / "app" / "panels" / "data_overview.py",
+    ROOT / "app" / "training_view" / "curves.py",
     ROOT / "mammogan_core" / "metrics" / "figures.py",
     ROOT / "mammogan_core" / "experiment" / "plot.py",
 ]
