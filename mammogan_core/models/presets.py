@@ -35,11 +35,12 @@ class ModelSpec:
         return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
 
 
+# The seed's architecture (SEED_METHOD.md section 2); ndf is not published: 45 like ngf.
+_SEED = ModelSpec(
+    "alyafi2020", nz=200, ngf=45, ndf=45, g_mult=(10, 8, 4, 2, 1), d_mult=(1, 2, 4, 8, 10)
+)
 MODEL_PRESETS: dict[str, ModelSpec] = {
-    # The seed's architecture (SEED_METHOD.md section 2); ndf is not published: 45 like ngf.
-    "alyafi2020": ModelSpec(
-        "alyafi2020", nz=200, ngf=45, ndf=45, g_mult=(10, 8, 4, 2, 1), d_mult=(1, 2, 4, 8, 10)
-    ),
+    "alyafi2020": _SEED,
     # The classic DCGAN of the reference benchmark (ReLU in G, k4 convolutions in D).
     "dcgan": ModelSpec(
         "dcgan",
@@ -54,15 +55,7 @@ MODEL_PRESETS: dict[str, ModelSpec] = {
     # The seed's shape, narrow: the demo and CPU training.
     "cpu": ModelSpec("cpu", nz=32, ngf=8, ndf=8, g_mult=(10, 8, 4, 2, 1), d_mult=(1, 2, 4, 8, 10)),
     # The seed's shape with resize-then-convolve upsampling (no checkerboard): small sets.
-    "small-data": ModelSpec(
-        "small-data",
-        nz=200,
-        ngf=45,
-        ndf=45,
-        g_mult=(10, 8, 4, 2, 1),
-        d_mult=(1, 2, 4, 8, 10),
-        upsample="resize",
-    ),
+    "small-data": replace(_SEED, preset="small-data", upsample="resize"),
     # Narrower still: tests only.
     "tiny": ModelSpec(
         "tiny", nz=32, ngf=4, ndf=4, g_mult=(10, 8, 4, 2, 1), d_mult=(1, 2, 4, 8, 10)
