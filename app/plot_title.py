@@ -14,6 +14,7 @@ class LegendTitle:
         self.view = plot
         self.item = plot.getPlotItem()
         self.one_line = self.two_lines = ""
+        self._probe = pg.LabelItem()
         self._width = -1.0
         self.item.geometryChanged.connect(self._fit)
         plot.sigDeviceRangeChanged.connect(
@@ -36,6 +37,10 @@ class LegendTitle:
         if width == self._width:  # a height change: the choice stands
             return
         self._width = width
-        self.item.setTitle(self.one_line, **TITLE_STYLE)
-        if self.item.titleLabel.item.boundingRect().width() > width:
-            self.item.setTitle(self.two_lines, **TITLE_STYLE)
+        # the title stands above the data, between the axes
+        room = width - sum(self.item.getAxis(a).width() for a in ("left", "right"))
+        # measured off the plot: a title once set raises the plot's minimum width to its own
+        self._probe.setText(self.one_line, **TITLE_STYLE)
+        text = self.one_line if self._probe.item.boundingRect().width() <= room else self.two_lines
+        if text != self.item.titleLabel.text:
+            self.item.setTitle(text, **TITLE_STYLE)

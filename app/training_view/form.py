@@ -10,6 +10,7 @@ from mammogan_core import settings as st
 from mammogan_core.preprocess.split import SPLITS
 from mammogan_core.training import PRESETS, TrainConfig
 from mammogan_core.training.config import PRESET_NOTES
+from mammogan_core.training.machine import TEST_PRESETS, machine_preset
 
 from ..forms import CheckList, SettingsForm, set_combo
 from ..forms.editors import make_editor
@@ -25,6 +26,8 @@ class HyperparameterForm(SettingsForm):
         super().__init__(TrainConfig, exclude=("preset",), parent=parent)
         (preset,) = [sf for sf in st.fields_of(TrainConfig) if sf.name == "preset"]
         self.preset_box: QComboBox = make_editor(preset, lambda *_: None).widget
+        for name in TEST_PRESETS:  # a config that names one still shows it (set_combo adds it)
+            self.preset_box.removeItem(self.preset_box.findText(name))
         self.preset_box.setToolTip(f"Fills every setting with the preset's\nCLI: {preset.flag}")
         self.preset_note = QLabel()
         self.preset_note.setWordWrap(True)
@@ -38,7 +41,7 @@ class HyperparameterForm(SettingsForm):
         self.layout().insertLayout(0, top)
         self.preset_box.currentTextChanged.connect(self.apply_preset)
         self.editors["label"].widget.currentTextChanged.connect(self._label_changed)
-        self.apply_preset(self.preset_box.currentText())
+        self.apply_preset(machine_preset())  # cpu without a GPU: the paper's takes hours there
 
     def apply_preset(self, name: str) -> None:
         self.set_value(PRESETS[name])

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from mammogan_core.events import CheckpointSaved, Finished, Log, StepMetrics
+from mammogan_core.training import PRESETS
 from mammogan_core.workspace import Workspace
 
 TIMEOUT = 60_000
@@ -47,7 +48,7 @@ def type_value(qtbot, widget, value: object) -> None:
 def configure(qtbot, panel, epochs: int, **values) -> None:
     """The tiny preset, 4 steps an epoch, frequent grids and curve points."""
     form = panel.form
-    form.preset_box.setCurrentText("tiny")
+    form.set_value(PRESETS["tiny"])  # hidden from the list: tests only
     if not form.advanced_button.isChecked():  # metrics_every is an advanced setting
         qtbot.mouseClick(form.advanced_button, Qt.MouseButton.LeftButton)
     settings = {"epochs": epochs, "batch_size": 8, "sample_every": 3, "metrics_every": 2}

@@ -23,8 +23,9 @@ def test_form_has_an_editor_per_setting_and_round_trips_every_preset(qtbot, name
     qtbot.addWidget(form)
     names = {sf.name for sf in settings.fields_of(TrainConfig)}
     assert set(form.editors) == names - {"preset"}  # the preset is the combo on top
-    assert [form.preset_box.itemText(i) for i in range(form.preset_box.count())] == list(PRESETS)
-    form.preset_box.setCurrentText(name)
+    offered = [form.preset_box.itemText(i) for i in range(form.preset_box.count())]
+    assert offered == [p for p in PRESETS if p != "tiny"]  # tests only: hidden from users
+    form.set_value(PRESETS[name])
     assert form.value() == PRESETS[name]
     assert form.preset_note.text() == PRESET_NOTES[name]
     assert all(form.row_label[n].text().endswith(":") for n in form.editors)
@@ -81,6 +82,7 @@ def test_normal_tissue_is_not_filtered_by_the_lesion_preset(qtbot):
     patches have no finding) instead of selecting nothing."""
     form = HyperparameterForm()
     qtbot.addWidget(form)
+    form.set_value(PRESETS["alyafi2020"])
     form.set_patch_counts(
         [
             ("lesion", "mass", "train", "benign", 10),
@@ -170,3 +172,14 @@ def test_the_augmentation_plot_draws_ada_p_and_r_t(qtbot, tmp_path):
     assert list(curves.items["aug_p"].yData[-2:]) == [1.0, 1.0]
     assert curves.items["r_t"].yData[0] == pytest.approx(0.89)
     assert curves.grab().save(str(tmp_path / "curves.png"))  # the test renders it
+
+
+@pytest.mark.parametrize(("gpu", "preset"), [(False, "cpu"), (True, "alyafi2020")])
+def test_the_form_starts_on_the_preset_that_fits_the_machine(qtbot, monkeypatch, gpu, preset):
+    from mammogan_core.training import machine
+
+    monkeypatch.setattr(machine, "has_gpu", lambda: gpu)
+    form = HyperparameterForm()
+    qtbot.addWidget(form)
+    assert form.preset_box.currentText() == preset and form.value() == PRESETS[preset]
+    assert form.preset_box.findText("tiny") < 0
