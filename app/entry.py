@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
         return open_app({})
     from mammogan_core.cli.main import run_cli
 
-    outcome = run_cli(argv)
+    outcome = run_cli(argv, exiting=True)
     if outcome.gui is None:
         return outcome.exit_code
     return open_app(outcome.gui)

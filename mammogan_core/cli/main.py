@@ -135,7 +135,9 @@ def _announce_stop(events: Iterator[Event], received: list[int]) -> Iterator[Eve
         yield event
 
 
-def run_cli(argv: list[str] | None = None) -> CliOutcome:
+def run_cli(argv: list[str] | None = None, exiting: bool = False) -> CliOutcome:
+    """`exiting`: the process ends once this returns (the console entry points), unless the
+    command asks for the app."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv == ["--version"]:  # answered before the commands' modules load (a second)
         sys.stdout.write(version_text() + "\n")
@@ -144,17 +146,26 @@ def run_cli(argv: list[str] | None = None) -> CliOutcome:
     received: list[int] = []
     # before the commands' modules load (a second or two): a signal then is a clean stop too
     previous = _install_stop_signals(control, received)
+    outcome = CliOutcome(1)
     try:  # the handlers stay until the last line is printed: a late signal is still clean
         parser, by_name = build_parser()
         args = parser.parse_args(argv)
         args.argv = argv  # for rerun_command()
         if args.command is None:
             parser.print_help()
-            return CliOutcome(2)
-        return _run_command(args, by_name[args.command], control, received)
+            outcome = CliOutcome(2)
+        else:
+            outcome = _run_command(args, by_name[args.command], control, received)
+        return outcome
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        if exiting and outcome.gui is None and previous and hasattr(signal, "pthread_sigmask"):
+            # The work is done and said: a signal from now on waits, unanswered, for the exit.
+            # Python puts the default handlers back while it shuts down, and the process would
+            # die by the signal (-2) instead of exiting with its code.
+            signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        else:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 def _run_command(
@@ -273,7 +284,7 @@ def resumable(
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m mammogan_core`: the CLI without the GUI launcher."""
-    outcome = run_cli(argv)
+    outcome = run_cli(argv, exiting=True)
     if outcome.gui is not None:
         sys.stderr.write("the desktop app is started by the `mammogan` command\n")
     return outcome.exit_code

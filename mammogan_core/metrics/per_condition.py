@@ -14,9 +14,8 @@ from ..events import Event, Log
 from ..training.data import patch_conditions
 from ..workspace import Workspace
 from .measure import MIN_SAMPLES, measure
+from .registry import spec
 from .samples import sample_patches
-
-ROW_FIGURES = ("fid", "kid_mean", "kid_std", "precision", "recall", "frd", "diversity")
 
 
 def per_condition(
@@ -47,8 +46,11 @@ def per_condition(
         m = yield from measure(
             real, fake, inception=inception, device=device, control=control, seed=seed
         )
-        row |= {key: m.figures.get(key) for key in ROW_FIGURES}
+        # the same shape as the run's own figures: value, interval and floor in the shown unit
+        row["metrics"] = {name: e.to_dict(spec(name)) for name, e in m.estimates.items()}
         rows.append(row)
-        shown = ", ".join(f"{key} {v:.4g}" for key, v in row.items() if isinstance(v, float))
+        shown = ", ".join(
+            f"{spec(name).label} {spec(name).text(e.value)}" for name, e in m.estimates.items()
+        )
         yield Log(f"{condition} ({len(mine)} real, {n} synthetic): {shown}")
     return tuple(rows)

@@ -65,7 +65,11 @@ def test_checkpoints_record_the_vocabulary_and_generate_takes_a_condition(
     assert run_cli([*evaluate, "--json", "--quiet"]).exit_code == 0
     rows = {r["condition"]: r for r in json_tail(capsys)["per_condition"]}
     assert list(rows) == vocabulary
-    assert rows["mass/benign"]["n_real"] == 10 and rows["mass/benign"]["kid_mean"] is not None
+    benign = rows["mass/benign"]
+    assert benign["n_real"] == 10 and benign["metrics"]["kid"]["value"] is not None
+    assert (
+        benign["metrics"]["kid"]["floor"] is not None and len(benign["metrics"]["kid"]["ci"]) == 2
+    )
     assert "skipped" in rows["mass/malignant"] and rows["mass/malignant"]["n_real"] == 2
 
 
