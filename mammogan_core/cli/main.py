@@ -158,11 +158,12 @@ def run_cli(argv: list[str] | None = None, exiting: bool = False) -> CliOutcome:
             outcome = _run_command(args, by_name[args.command], control, received)
         return outcome
     finally:
-        if exiting and outcome.gui is None and previous and hasattr(signal, "pthread_sigmask"):
-            # The work is done and said: a signal from now on waits, unanswered, for the exit.
-            # Python puts the default handlers back while it shuts down, and the process would
-            # die by the signal (-2) instead of exiting with its code.
-            signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        if exiting and outcome.gui is None and previous:
+            # The work is done and said: a signal from now on is ignored. Python puts the
+            # default handlers back while it shuts down (but leaves an ignored signal ignored),
+            # and the process would die by the signal (-2) instead of exiting with its code.
+            for signum in previous:
+                signal.signal(signum, signal.SIG_IGN)
         else:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
